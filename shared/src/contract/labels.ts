@@ -1,0 +1,36 @@
+export interface BoundingBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface LabelInstance {
+  confidence: number;
+  bounding_box: BoundingBox;
+}
+
+export interface LabelDetail {
+  name: string;
+  confidence: number;
+  parents: string[];
+  instances: LabelInstance[];
+}
+
+export interface ModelInfo {
+  provider: 'rekognition' | 'local';
+  name: string;
+  version: string;
+}
+
+export interface RecognitionOptions {
+  min_confidence: number;
+  max_labels: number;
+}
+
+/** The limits every image must meet before it reaches a model (DESIGN §2). */
+export const IMAGE_LIMITS = {
+  maxBytes: 15 * 1024 * 1024,
+  minSidePx: 80,
+  maxSidePx: 10_000,
+} as const;
