@@ -9,3 +9,6 @@ export * from './logging/logger.js';
 export * from './http/jsonResponse/jsonResponse.js';
 export * from './http/httpErrorHandler/httpErrorHandler.js';
 export * from './http/readJsonBody/readJsonBody.js';
+export * from './contract/blobView/reduceBlobView.js';
+export * from './config/once/once.js';
+export * from './ssrf/index.js';

@@ -14,3 +14,6 @@ export interface Recognizer {
   readonly model: ModelInfo;
   detectLabels(image: ImageRef, options: RecognitionOptions): Promise<LabelDetail[]>;
 }
+
+/** The first `length` bytes of a stored image and its full size, enough to check it before recognition. */
+export type ReadImageHead = (image: ImageRef, length: number) => Promise<{ head: Uint8Array; size: number }>;

@@ -1,0 +1,66 @@
+import { logger } from '@imgrec/shared';
+import { localPlatform, startLocalServer } from '@imgrec/shared/local';
+import type { Server } from 'node:http';
+
+/** Shutdown must finish inside 5 s (issue 2); past this the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 4500;
+
+const log = logger.child({ component: 'local' });
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+
+/**
+ * `npm start`: every service's functions in one process, wired from their serverless.yml to local adapters, behind
+ * one HTTP server. Work left in flight by a crash is picked up again before serving.
+ */
+const main = async () => {
+  const startedAt = performance.now();
+  const platform = localPlatform();
+  const released = platform.queues.releaseInFlight();
+  const recovered = platform.blobStore.recoverUnrecorded();
+  if (released > 0 || recovered.length > 0) log.info('resuming work left by the last run', { released, recovered: recovered.length });
+
+  let healthy = false;
+  const port = Number(process.env.PORT ?? 3000);
+  const server = await startLocalServer({
+    port,
+    host: process.env.IMGREC_HOST ?? '127.0.0.1',
+    routes: platform.functions.routes,
+    blobStore: platform.blobStore,
+    isHealthy: () => healthy,
+    log,
+  });
+  log.info('listening', { url: platform.config.publicUrl, port, data_dir: platform.config.dataDir });
+
+  platform.functions.start();
+  platform.functions
+    .init()
+    .then(() => {
+      healthy = true;
+      log.info('healthy', { ms_to_healthy: Math.round(performance.now() - startedAt) });
+    })
+    .catch((error: unknown) => {
+      log.error('initialisation failed', { error });
+      process.exit(1);
+    });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
+    void Promise.allSettled([closeServer(server), platform.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+};
+
+main().catch((error: unknown) => {
+  log.error('failed to start', { error });
+  process.exit(1);
+});

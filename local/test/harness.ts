@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const FIXTURES_DIR = join(REPO_ROOT, 'fixtures/images');
+
+export interface RunningStack {
+  baseUrl: string;
+  dataDir: string;
+  /** Every JSON log line the stack printed so far. */
+  logs: () => Record<string, unknown>[];
+  /** SIGTERM, and wait for the exit; resolves to how long it took in ms. */
+  stop(): Promise<number>;
+  /** SIGKILL: the crash nothing can clean up after. */
+  kill(): Promise<void>;
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolveExit) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolveExit();
+    else child.once('exit', () => resolveExit());
+  });
+
+/**
+ * Starts the real local stack (`npm start`'s entry point) in a child process on a free loopback port with its own
+ * data dir, and waits until /health says the model is loaded.
+ */
+export const startStack = async (options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningStack> => {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgrec-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    IMGREC_DATA_DIR: dataDir,
+    IMGREC_PUBLIC_URL: baseUrl,
+    IMGREC_RECOGNIZER_WORKERS: '1',
+    ...options.env,
+  };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    const complete = pending.split('\n');
+    pending = complete.pop() ?? '';
+    for (const line of complete) {
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ raw: line });
+      }
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`stack exited with ${child.exitCode}: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`stack not healthy in time: ${stderr}`);
+    }
+    const healthy = await fetch(`${baseUrl}/health`)
+      .then((response) => response.status === 200)
+      .catch(() => false);
+    if (healthy) break;
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+
+  return {
+    baseUrl,
+    dataDir,
+    logs: () => [...lines],
+    stop: async () => {
+      const started = Date.now();
+      child.kill('SIGTERM');
+      await exited(child);
+      return Date.now() - started;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+  };
+};
+
+export const contentTypeOf = (fixture: string) => (extname(fixture) === '.png' ? 'image/png' : 'image/jpeg');
+
+export interface CreatedBlob {
+  blob_id: string;
+  upload_url: string;
+  upload_headers: Record<string, string>;
+  status_url: string;
+}
+
+export const createBlob = async (baseUrl: string, body: Record<string, unknown> = {}): Promise<CreatedBlob> => {
+  const response = await fetch(`${baseUrl}/blobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`POST /blobs answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as CreatedBlob;
+};
+
+export const putBytes = async (blob: CreatedBlob, bytes: Uint8Array): Promise<Response> =>
+  fetch(blob.upload_url, { method: 'PUT', headers: blob.upload_headers, body: bytes });
+
+/** POST /blobs for a fixture photo, then PUT its bytes; returns the blob id. */
+export const uploadImage = async (
+  baseUrl: string,
+  fixture: string,
+  body: Record<string, unknown> = {},
+): Promise<string> => {
+  const blob = await createBlob(baseUrl, { content_type: contentTypeOf(fixture), ...body });
+  const response = await putBytes(blob, readFileSync(join(FIXTURES_DIR, fixture)));
+  if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+  return blob.blob_id;
+};
+
+export type BlobBody = Record<string, unknown> & { status: string };
+
+export const getBlob = async (baseUrl: string, blobId: string): Promise<BlobBody> => {
+  const response = await fetch(`${baseUrl}/blobs/${blobId}`);
+  if (response.status !== 200) throw new Error(`GET answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as BlobBody;
+};
+
+/** Polls GET /blobs/{id} until `predicate` holds (default: a final status) or the timeout passes. */
+export const waitForBlob = async (
+  baseUrl: string,
+  blobId: string,
+  predicate: (blob: BlobBody) => boolean = (blob) => blob.status === 'succeeded' || blob.status === 'failed',
+  timeoutMs = 60_000,
+): Promise<BlobBody> => {
+  const deadline = Date.now() + timeoutMs;
+  let last: BlobBody | undefined;
+  while (Date.now() < deadline) {
+    last = await getBlob(baseUrl, blobId).catch(() => undefined);
+    if (last && predicate(last)) return last;
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+  throw new Error(`blob ${blobId} did not reach the expected state; last seen ${JSON.stringify(last)}`);
+};

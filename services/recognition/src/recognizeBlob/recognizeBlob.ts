@@ -1,0 +1,67 @@
+import {
+  RecognitionError,
+  labelNamesOf,
+  type EventDetail,
+  type EventPublisher,
+  type Logger,
+} from '@imgrec/shared';
+import { IMAGE_HEAD_BYTES, inspectImage } from '../image/inspectImage/inspectImage.js';
+import type { ReadImageHead, Recognizer } from '../ports.js';
+
+export interface RecognizeBlobDeps {
+  readImageHead: ReadImageHead;
+  recognizer: Recognizer;
+  publisher: EventPublisher;
+  log: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Labels one stored image and announces the outcome: LabelsDetected, or RecognitionFailed for a final verdict on
+ * the image. The image is checked (magic bytes, size, dimensions) before any model sees it. Passing faults are
+ * thrown so the queue retries them; on the last attempt they become a retryable RecognitionFailed instead, so the
+ * blob never stays `processing` forever.
+ */
+export const recognizeBlob = async (
+  blob: EventDetail<'BlobCreated'>,
+  attempt: { isLast: boolean },
+  deps: RecognizeBlobDeps,
+): Promise<void> => {
+  const facts = {
+    blob_id: blob.blob_id,
+    options: blob.options,
+    callback_url: blob.callback_url,
+    created_at: blob.created_at,
+  };
+  const fail = (error: RecognitionError) =>
+    deps.publisher.publish({
+      detailType: 'RecognitionFailed',
+      detail: {
+        ...facts,
+        error: { code: error.code, message: error.message, retryable: error.retryable },
+        model: deps.recognizer.model,
+        completed_at: (deps.now?.() ?? new Date()).toISOString(),
+      },
+    });
+
+  try {
+    const { head, size } = await deps.readImageHead({ key: blob.key }, IMAGE_HEAD_BYTES);
+    inspectImage(head, size);
+    const labelDetails = await deps.recognizer.detectLabels({ key: blob.key }, blob.options);
+    await deps.publisher.publish({
+      detailType: 'LabelsDetected',
+      detail: {
+        ...facts,
+        labels: labelNamesOf(labelDetails),
+        label_details: labelDetails,
+        model: deps.recognizer.model,
+        completed_at: (deps.now?.() ?? new Date()).toISOString(),
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof RecognitionError)) throw error;
+    if (error.retryable && !attempt.isLast) throw error;
+    deps.log.info('recognition failed', { blob_id: blob.blob_id, code: error.code, retryable: error.retryable });
+    await fail(error);
+  }
+};

@@ -1,0 +1,56 @@
+import { CONTENT_TYPES, ValidationError } from '@imgrec/shared';
+import { z } from 'zod';
+
+const uploadRequestSchema = z.strictObject({
+  callback_url: z.string().min(1).max(2048).optional(),
+  content_type: z.enum(CONTENT_TYPES).optional(),
+  min_confidence: z.number().min(0).max(100).optional(),
+  max_labels: z.number().int().min(1).max(100).optional(),
+});
+
+export type UploadRequest = z.infer<typeof uploadRequestSchema>;
+
+const FIELD_RULES: Record<keyof UploadRequest, string> = {
+  callback_url: 'callback_url must be an absolute URL of at most 2048 characters.',
+  content_type: `content_type must be one of ${CONTENT_TYPES.join(', ')}.`,
+  min_confidence: 'min_confidence must be a number from 0 to 100.',
+  max_labels: 'max_labels must be an integer from 1 to 100.',
+};
+
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/**
+ * The validated body of `POST /blobs`. An absent body is an empty request.
+ * @throws ValidationError `invalid_body` (not an object), `unknown_field`, or `invalid_<field>` naming the rule.
+ */
+export const parseUploadRequest = (body: unknown): UploadRequest => {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('invalid_body', 'The request body must be a JSON object.');
+  }
+  const parsed = uploadRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const unknown = parsed.error.issues.find((issue) => issue.code === 'unrecognized_keys');
+  if (unknown) {
+    const fields = unknown.keys.map((key) => `"${key}"`).join(', ');
+    throw new ValidationError('unknown_field', `Unknown field ${fields}. Allowed: ${Object.keys(FIELD_RULES).join(', ')}.`);
+  }
+  const field = parsed.error.issues[0]?.path[0] as keyof UploadRequest;
+  throw new ValidationError(`invalid_${field}`, FIELD_RULES[field]);
+};
+
+/**
+ * The Idempotency-Key header, if any.
+ * @throws ValidationError `invalid_idempotency_key` for an empty, over-long or non-printable key.
+ */
+export const parseIdempotencyKey = (header: string | undefined): string | undefined => {
+  if (header === undefined) return undefined;
+  if (header.length === 0 || header.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(header)) {
+    throw new ValidationError(
+      'invalid_idempotency_key',
+      `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,
+    );
+  }
+  return header;
+};
+

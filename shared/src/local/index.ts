@@ -1,0 +1,5 @@
+export * from './platform.js';
+export * from './queues/LocalQueues.js';
+export * from './sqlite/openDatabase.js';
+export * from './blobStore/FsBlobStore.js';
+export * from './server/startLocalServer.js';

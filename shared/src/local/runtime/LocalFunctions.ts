@@ -1,0 +1,213 @@
+import type { Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from '../../logging/logger.js';
+import type { BusRoute } from '../bus/LocalBus/LocalBus.js';
+import type { LocalQueues, QueueDefinition, ReceivedMessage } from '../queues/LocalQueues.js';
+import type { FunctionDefinition, ServiceDefinition } from '../serverless/loadServiceDefinition.js';
+import { lambdaContext } from './lambdaContext.js';
+import { QueueConsumer, type BatchProcessor } from './QueueConsumer.js';
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface HttpRoute {
+  method: string;
+  path: string;
+  functionName: string;
+  invoke: (event: unknown) => Promise<unknown>;
+}
+
+/** Retry delays of an asynchronous invocation (EventBridge → Lambda, S3 → Lambda): quick first, capped at a minute. */
+const asyncRetryDelaySeconds = (receiveCount: number): number => Math.min(60, 2 ** (receiveCount - 1));
+
+const sqsRecord = (queue: string, message: ReceivedMessage) => ({
+  messageId: message.messageId,
+  receiptHandle: message.receiptHandle,
+  body: message.body,
+  attributes: {
+    ApproximateReceiveCount: String(message.receiveCount),
+    SentTimestamp: String(message.sentAt),
+    SenderId: 'local',
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: `arn:aws:sqs:local:000000000000:${queue.replace('.', '-')}`,
+  awsRegion: 'local',
+});
+
+/** The local queue that stands for a function's asynchronous event source. */
+export const s3NotificationQueue = (fn: FunctionDefinition) => `${fn.service}.${fn.name}.s3`;
+const eventBridgeQueue = (fn: FunctionDefinition) => `${fn.service}.${fn.name}.events`;
+
+/**
+ * Wires the functions declared in the services' serverless.yml files to local event sources: SQS event sources
+ * and EventBridge/S3 asynchronous invocations become queue consumers, httpApi events become routes.
+ */
+export class LocalFunctions {
+  readonly routes: HttpRoute[] = [];
+  readonly busRoutes: BusRoute[] = [];
+  readonly s3NotificationQueues: string[] = [];
+  private readonly consumers: QueueConsumer[] = [];
+  private readonly eventBridgeConsumers = new Map<string, QueueConsumer>();
+  private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+  private readonly functions: FunctionDefinition[] = [];
+
+  constructor(
+    private readonly queues: LocalQueues,
+    services: readonly ServiceDefinition[],
+    private readonly log: Logger,
+    concurrencyOverrides: Record<string, number> = {},
+  ) {
+    for (const service of services) {
+      for (const queue of service.queues) queues.define(queue);
+      for (const rule of service.queueRules) this.busRoutes.push({ name: rule.name, pattern: rule.pattern, queue: rule.queue });
+      for (const fn of service.functions) this.wire(fn, concurrencyOverrides[`${fn.service}.${fn.name}`]);
+    }
+  }
+
+  start(): void {
+    for (const consumer of this.consumers) consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+
+  /** Delivers freshly published bus messages to their function targets at once (see QueueConsumer.deliverNow). */
+  async deliverNow(messageIds: string[], timeoutMs = 2000): Promise<void> {
+    await Promise.all([...this.eventBridgeConsumers.values()].map((consumer) => consumer.deliverNow(messageIds, timeoutMs)));
+  }
+
+  /**
+   * Imports every handler module and runs its optional `init` export, the local equivalent of Lambda's init phase
+   * (the recognizer loads its model there). Wiring errors surface at start rather than at the first event.
+   */
+  async init(): Promise<void> {
+    await Promise.all(
+      this.functions.map(async (fn) => {
+        await this.handlerOf(fn);
+        const module = (await import(pathToFileURL(fn.module).href)) as { init?: () => Promise<void> };
+        await module.init?.();
+      }),
+    );
+  }
+
+  private handlerOf(fn: FunctionDefinition): Promise<LambdaHandler> {
+    const key = `${fn.service}.${fn.name}`;
+    let handler = this.handlers.get(key);
+    if (!handler) {
+      handler = import(pathToFileURL(fn.module).href).then((module: Record<string, unknown>) => {
+        const exported = module[fn.exportName];
+        if (typeof exported !== 'function') throw new Error(`${fn.module} does not export ${fn.exportName}`);
+        return exported as LambdaHandler;
+      });
+      this.handlers.set(key, handler);
+    }
+    return handler;
+  }
+
+  private invoke(fn: FunctionDefinition, event: unknown): Promise<unknown> {
+    return this.handlerOf(fn).then((handler) => handler(event, lambdaContext(fn.name)));
+  }
+
+  private wire(fn: FunctionDefinition, concurrencyOverride: number | undefined): void {
+    this.functions.push(fn);
+    for (const event of fn.events) {
+      switch (event.kind) {
+        case 'httpApi':
+          this.routes.push({
+            method: event.method,
+            path: event.path,
+            functionName: fn.name,
+            invoke: (request) => this.invoke(fn, request),
+          });
+          break;
+        case 'eventBridge': {
+          const queue = eventBridgeQueue(fn);
+          this.defineAsyncQueue(queue, event.maximumRetryAttempts, event.deadLetterQueue);
+          this.busRoutes.push({ name: `${fn.service}.${fn.name}`, pattern: event.pattern, queue });
+          const consumer = this.consume(fn, queue, 1, concurrencyOverride ?? 4, this.eachMessageAsEvent(fn), true);
+          this.eventBridgeConsumers.set(queue, consumer);
+          break;
+        }
+        case 's3': {
+          const queue = s3NotificationQueue(fn);
+          this.defineAsyncQueue(queue, 2, undefined);
+          this.s3NotificationQueues.push(queue);
+          this.consume(fn, queue, 1, concurrencyOverride ?? 4, this.eachMessageAsEvent(fn), true);
+          break;
+        }
+        case 'sqs':
+          this.consume(
+            fn,
+            event.queue,
+            event.batchSize,
+            concurrencyOverride ?? event.maximumConcurrency ?? 2,
+            this.asSqsBatch(fn, event.queue),
+            false,
+          );
+          break;
+      }
+    }
+  }
+
+  private defineAsyncQueue(queue: string, maximumRetryAttempts: number, deadLetterQueue: string | undefined): void {
+    const definition: QueueDefinition = {
+      name: queue,
+      visibilityTimeoutSeconds: 60,
+      deadLetter: { queue: deadLetterQueue ?? `${queue}-dlq`, maxReceiveCount: maximumRetryAttempts + 1 },
+    };
+    this.queues.define(definition);
+  }
+
+  private consume(
+    fn: FunctionDefinition,
+    queue: string,
+    batchSize: number,
+    concurrency: number,
+    process: BatchProcessor,
+    asynchronous: boolean,
+  ): QueueConsumer {
+    const consumer = new QueueConsumer(
+      this.queues,
+      process,
+      {
+        queue,
+        name: `${fn.service}.${fn.name}`,
+        batchSize,
+        concurrency,
+        retryDelaySeconds: asynchronous ? asyncRetryDelaySeconds : undefined,
+      },
+      this.log,
+    );
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  private eachMessageAsEvent(fn: FunctionDefinition): BatchProcessor {
+    return async (messages) => {
+      const failedReceipts: string[] = [];
+      for (const message of messages) {
+        try {
+          await this.invoke(fn, JSON.parse(message.body));
+        } catch (error) {
+          this.log.warn('invocation failed', { function: `${fn.service}.${fn.name}`, attempt: message.receiveCount, error });
+          failedReceipts.push(message.receiptHandle);
+        }
+      }
+      return { failedReceipts };
+    };
+  }
+
+  private asSqsBatch(fn: FunctionDefinition, queue: string): BatchProcessor {
+    return async (messages) => {
+      const event = { Records: messages.map((message) => sqsRecord(queue, message)) } as SQSEvent;
+      const response = (await this.invoke(fn, event)) as SQSBatchResponse | undefined;
+      const failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      return {
+        failedReceipts: messages.filter((message) => failedIds.has(message.messageId)).map((m) => m.receiptHandle),
+      };
+    };
+  }
+}
