@@ -1,10 +1,4 @@
-import {
-  RecognitionError,
-  labelNamesOf,
-  type EventDetail,
-  type EventPublisher,
-  type Logger,
-} from '@imgrec/shared';
+import { RecognitionError, labelNamesOf, type EventDetail, type EventPublisher, type Logger } from '@imgrec/shared';
 import { IMAGE_HEAD_BYTES, inspectImage } from '../image/inspectImage/inspectImage.js';
 import type { ReadImageHead, Recognizer } from '../ports.js';
 

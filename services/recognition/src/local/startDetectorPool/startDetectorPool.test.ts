@@ -1,0 +1,122 @@
+import { describe, expect, it } from '@jest/globals';
+import { ImageRejectedError, RecognitionError } from '@imgrec/shared';
+import { startDetectorPool, type DetectorInput, type DetectorPool } from './startDetectorPool.js';
+
+const scriptedWorker = new URL('./scriptedWorkers/scriptedDetectorWorker.mjs', import.meta.url);
+const unstartableWorker = new URL('./scriptedWorkers/unstartableDetectorWorker.mjs', import.meta.url);
+
+/** A job whose "image" is the scripted worker's instruction. */
+const script = (instruction: string) => async (): Promise<DetectorInput> => ({
+  image: new TextEncoder().encode(instruction),
+  minScore: 0.3,
+});
+
+async function withPool(workers: number, workerUrl: URL, test: (pool: DetectorPool) => Promise<void>): Promise<void> {
+  const pool = startDetectorPool({ workers, workerUrl });
+  try {
+    await test(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<RecognitionError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof RecognitionError)) throw new Error(`expected a RecognitionError, got ${String(error)}`);
+  return error;
+}
+
+describe('startDetectorPool', () => {
+  it('runs no more jobs at once than it has workers, and reads an image only once a worker is free', async () => {
+    await withPool(2, scriptedWorker, async (pool) => {
+      await pool.ready();
+      let prepared = 0;
+      const jobs = Array.from({ length: 5 }, () =>
+        pool.detect(() => {
+          prepared += 1;
+          return script('slow:100')();
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(prepared).toBe(2);
+      const results = await Promise.all(jobs);
+      expect(results.map((result) => result.detections[0]?.className)).toEqual(Array(5).fill('dog'));
+      expect(prepared).toBe(5);
+    });
+  });
+
+  it('queues jobs submitted before the workers are ready', async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
+    });
+  });
+
+  it('turns an undecodable image into a final unsupported_image_format rejection', async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      const error = await rejectionOf(pool.detect(script('undecodable')));
+      expect(error).toBeInstanceOf(ImageRejectedError);
+      expect(error).toMatchObject({ code: 'unsupported_image_format', retryable: false });
+      await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
+    });
+  });
+
+  it('turns a failed inference into a retryable recognition_failed rejection', async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      expect(await rejectionOf(pool.detect(script('fail')))).toMatchObject({
+        code: 'recognition_failed',
+        retryable: true,
+      });
+    });
+  });
+
+  it('rejects the job of a worker that dies as retryable, and replaces the worker', async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      const crashed = pool.detect(script('crash'));
+      const next = pool.detect(script('ok'));
+      expect(await rejectionOf(crashed)).toMatchObject({ code: 'recognizer_unavailable', retryable: true });
+      await expect(next).resolves.toMatchObject({ type: 'detected' });
+    });
+  });
+
+  it("leaves the caller's bytes intact, even when they are a Buffer", async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      // Large enough to own its ArrayBuffer rather than sit in Node's shared pool, so it could be transferred away.
+      const image = Buffer.alloc(64 * 1024, 'ok');
+      await pool.detect(async () => ({ image, minScore: 0.3 }));
+      expect(image.byteLength).toBe(64 * 1024);
+    });
+  });
+
+  it('passes on what preparing a job throws, and keeps the worker for the next job', async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      const missing = new Error('no such blob');
+      await expect(pool.detect(() => Promise.reject(missing))).rejects.toBe(missing);
+      await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
+    });
+  });
+
+  it('fails ready() and every job, retryably, when a worker cannot start', async () => {
+    await withPool(2, unstartableWorker, async (pool) => {
+      const queued = pool.detect(script('ok'));
+      expect(await rejectionOf(pool.ready())).toMatchObject({ code: 'recognizer_unavailable', retryable: true });
+      expect(await rejectionOf(queued)).toMatchObject({ code: 'recognizer_unavailable' });
+      expect(await rejectionOf(pool.detect(script('ok')))).toMatchObject({ code: 'recognizer_unavailable' });
+    });
+  });
+
+  it('on close, finishes the running job, rejects queued ones retryably and refuses new ones', async () => {
+    const pool = startDetectorPool({ workers: 1, workerUrl: scriptedWorker });
+    await pool.ready();
+    const running = pool.detect(script('slow:100'));
+    const queued = pool.detect(script('ok'));
+    const queuedOutcome = rejectionOf(queued);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pool.close();
+    await expect(running).resolves.toMatchObject({ type: 'detected' });
+    expect(await queuedOutcome).toMatchObject({ code: 'recognizer_unavailable', retryable: true });
+    expect(await rejectionOf(pool.detect(script('ok')))).toMatchObject({ code: 'recognizer_unavailable' });
+  });
+});

@@ -1,0 +1,52 @@
+import type { BoundingBox, LabelDetail, RecognitionOptions } from '@imgrec/shared';
+import { labelForCocoClass } from '../../taxonomy/labelForCocoClass/labelForCocoClass.js';
+import type { RawDetection } from '../detectorWorker/protocol.js';
+
+/**
+ * Turns the detector's raw detections into labels the way Rekognition reports them: confidence is the score × 100
+ * (to one decimal), instances below `min_confidence` are dropped, instances of one class form one label whose
+ * confidence is its best instance, labels come best first and at most `max_labels` of them (parents do not count).
+ * Boxes are clamped to the image; a box that lies wholly outside it is no instance at all.
+ */
+export function toLabelDetails(detections: readonly RawDetection[], options: RecognitionOptions): LabelDetail[] {
+  const byName = new Map<string, LabelDetail>();
+  for (const { className, score, box } of detections) {
+    const confidence = roundTo(score * 100, 1);
+    const boundingBox = clampBox(box);
+    if (confidence < options.min_confidence || !boundingBox) continue;
+    const { name, parents } = labelForCocoClass(className);
+    const label = byName.get(name) ?? { name, confidence, parents: [...parents], instances: [] };
+    label.confidence = Math.max(label.confidence, confidence);
+    label.instances.push({ confidence, bounding_box: boundingBox });
+    byName.set(name, label);
+  }
+  const labels = [...byName.values()];
+  for (const label of labels) label.instances.sort(byConfidenceDescending);
+  return labels
+    .sort((a, b) => byConfidenceDescending(a, b) || a.name.localeCompare(b.name))
+    .slice(0, options.max_labels);
+}
+
+function byConfidenceDescending(a: { confidence: number }, b: { confidence: number }): number {
+  return b.confidence - a.confidence;
+}
+
+/** [left, top, width, height], possibly outside [0,1], to a box inside the image, or undefined if none is left. */
+function clampBox([left, top, width, height]: RawDetection['box']): BoundingBox | undefined {
+  // Round the edges, not the sizes, so that left + width never passes 1.
+  const x1 = roundTo(clamp01(left), 4);
+  const y1 = roundTo(clamp01(top), 4);
+  const x2 = roundTo(clamp01(left + width), 4);
+  const y2 = roundTo(clamp01(top + height), 4);
+  if (x2 <= x1 || y2 <= y1) return undefined;
+  return { left: x1, top: y1, width: roundTo(x2 - x1, 4), height: roundTo(y2 - y1, 4) };
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
+
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { blobViewSchema, type BlobView } from '@imgrec/shared';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
+import type { ResultsRepository } from '../../src/ports.js';
+import { buildHandler } from './handler.js';
+
+const BLOB_ID = 'q1Xw3-_9ZkLmNoPqRsTuVw';
+
+const succeededView: BlobView = {
+  blob_id: BLOB_ID,
+  status: 'succeeded',
+  labels: ['car', 'vehicle', 'transportation'],
+  label_details: [
+    {
+      name: 'car',
+      confidence: 97.1,
+      parents: ['vehicle', 'transportation'],
+      instances: [{ confidence: 97.1, bounding_box: { left: 0.1, top: 0.2, width: 0.5, height: 0.4 } }],
+    },
+  ],
+  model: { provider: 'local', name: 'centernet', version: 'human-3.3.6' },
+  options: { min_confidence: 30, max_labels: 20 },
+  callback: { url: 'https://hooks.example.com/imgrec', status: 'pending', attempts: 0 },
+  created_at: '2026-11-27T12:00:00.000Z',
+  updated_at: '2026-11-27T12:02:01.000Z',
+  completed_at: '2026-11-27T12:02:00.000Z',
+};
+
+/** The event API Gateway HTTP API (payload format 2.0) sends for `GET /blobs/{blob_id}`. */
+const getBlobRequest = (blobId: string): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: 'GET /blobs/{blob_id}',
+  rawPath: `/blobs/${encodeURIComponent(blobId)}`,
+  rawQueryString: '',
+  headers: {
+    accept: 'application/json',
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    'user-agent': 'curl/8.5.0',
+    'x-forwarded-proto': 'https',
+  },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'abc123',
+    domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    domainPrefix: 'abc123',
+    http: {
+      method: 'GET',
+      path: `/blobs/${encodeURIComponent(blobId)}`,
+      protocol: 'HTTP/1.1',
+      sourceIp: '203.0.113.7',
+      userAgent: 'curl/8.5.0',
+    },
+    requestId: 'Jc9kLh1ZjoEEMbQ=',
+    routeKey: 'GET /blobs/{blob_id}',
+    stage: '$default',
+    time: '27/Nov/2026:12:05:00 +0000',
+    timeEpoch: 1795867500000,
+  },
+  // API Gateway hands the handler the decoded path segment.
+  pathParameters: { blob_id: blobId },
+  isBase64Encoded: false,
+});
+
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'imgrec-results-dev-getBlob',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:imgrec-results-dev-getBlob',
+  memoryLimitInMB: '256',
+  awsRequestId: '6f1d3c3e-0d5e-4a53-8f3c-3f1b8a7c2d10',
+  logGroupName: '/aws/lambda/imgrec-results-dev-getBlob',
+  logStreamName: '2026/11/27/[$LATEST]0123456789abcdef',
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+describe('getBlob handler', () => {
+  let db: Database.Database;
+  let repository: ResultsRepository;
+  let lookedUp: string[];
+
+  beforeEach(() => {
+    db = new Database(':memory:');
+    const sqlite = buildSqliteResultsRepository(db);
+    lookedUp = [];
+    repository = {
+      ...sqlite,
+      get: (blobId) => {
+        lookedUp.push(blobId);
+        return sqlite.get(blobId);
+      },
+    };
+  });
+
+  afterEach(() => {
+    db.close();
+  });
+
+  const get = async (blobId: string): Promise<APIGatewayProxyStructuredResultV2> =>
+    buildHandler(() => ({ repository }))(getBlobRequest(blobId), context);
+
+  const JSON_NO_STORE = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+  it('answers 200 with the stored view as the GET body, never cached', async () => {
+    await repository.apply(BLOB_ID, () => ({ view: succeededView }));
+
+    const response = await get(BLOB_ID);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject(JSON_NO_STORE);
+    const body: unknown = JSON.parse(response.body ?? '');
+    expect(body).toStrictEqual(succeededView);
+    expect(blobViewSchema.strict().parse(body)).toStrictEqual(succeededView);
+  });
+
+  it('answers 404 blob_not_found for a well-formed id it has no record of', async () => {
+    const response = await get(BLOB_ID);
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers).toMatchObject(JSON_NO_STORE);
+    expect(JSON.parse(response.body ?? '')).toStrictEqual({
+      error: { code: 'blob_not_found', message: `No blob has the id ${BLOB_ID}.` },
+    });
+  });
+
+  it('answers 404 while it only holds callback outcomes that overtook the blob events', async () => {
+    await repository.apply(BLOB_ID, () => ({
+      earlyCallbackOutcomes: [
+        {
+          detailType: 'CallbackDelivered',
+          detail: {
+            blob_id: BLOB_ID,
+            webhook_id: 'msg_1',
+            attempts: 1,
+            last_attempt_at: '2026-11-27T12:03:00.000Z',
+            last_status_code: 200,
+          },
+        },
+      ],
+    }));
+
+    expect((await get(BLOB_ID)).statusCode).toBe(404);
+  });
+
+  it.each([
+    ['one character short', BLOB_ID.slice(1)],
+    ['one character long', `${BLOB_ID}A`],
+    ['padded base64', `${BLOB_ID.slice(2)}==`],
+    ['standard base64 characters', 'q1Xw3+/9ZkLmNoPqRsTuVw'],
+    ['a slash', 'q1Xw3-_9ZkLmNoPqRs/TuVw'],
+    ['a dot segment', '..'],
+    ['non-ASCII letters', 'q1Xw3-_9ZkLmNoPqRsTuVé'],
+  ])('answers 400 invalid_blob_id without a lookup for %s', async (_case, blobId) => {
+    const response = await get(blobId);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers).toMatchObject(JSON_NO_STORE);
+    expect(JSON.parse(response.body ?? '')).toStrictEqual({
+      error: { code: 'invalid_blob_id', message: 'blob_id must be the 22-character id returned by POST /blobs.' },
+    });
+    expect(lookedUp).toStrictEqual([]);
+  });
+
+  it('answers 500 internal_error, with no internals, when the stored record is unreadable', async () => {
+    db.prepare("INSERT INTO blob_results (blob_id, version, status, view) VALUES (?, 1, 'processing', ?)").run(
+      BLOB_ID,
+      '{"blob_id": "truncated',
+    );
+
+    const response = await get(BLOB_ID);
+
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body ?? '')).toStrictEqual({
+      error: { code: 'internal_error', message: 'The server failed to handle this request.' },
+    });
+  });
+});

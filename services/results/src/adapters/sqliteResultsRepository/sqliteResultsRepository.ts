@@ -1,0 +1,90 @@
+import type { Database } from 'better-sqlite3';
+import { blobViewSchema, eventDetailSchemas } from '@imgrec/shared';
+import { z } from 'zod';
+import type { ResultsRecord, ResultsRepository } from '../../ports.js';
+
+// A few rounds are plenty: a conflict needs another process to write the same blob between one read and one write.
+const MAX_WRITE_ATTEMPTS = 5;
+
+const earlyCallbackOutcomesSchema = z.array(
+  z.discriminatedUnion('detailType', [
+    z.object({ detailType: z.literal('CallbackDelivered'), detail: eventDetailSchemas.CallbackDelivered }),
+    z.object({ detailType: z.literal('CallbackFailed'), detail: eventDetailSchemas.CallbackFailed }),
+  ]),
+);
+
+interface Row {
+  version: number;
+  view: string | null;
+  early_callback_outcomes: string | null;
+}
+
+/** Stored JSON is parsed, not cast: a row written by an older release fails loudly instead of leaking out. */
+const decode = (row: Row): ResultsRecord => ({
+  ...(row.view !== null && { view: blobViewSchema.parse(JSON.parse(row.view)) }),
+  ...(row.early_callback_outcomes !== null && {
+    earlyCallbackOutcomes: earlyCallbackOutcomesSchema.parse(JSON.parse(row.early_callback_outcomes)),
+  }),
+});
+
+const encode = (blobId: string, record: ResultsRecord) => ({
+  blob_id: blobId,
+  status: record.view?.status ?? null,
+  view: record.view === undefined ? null : JSON.stringify(record.view),
+  early_callback_outcomes:
+    record.earlyCallbackOutcomes === undefined ? null : JSON.stringify(record.earlyCallbackOutcomes),
+});
+
+/**
+ * The results repository over SQLite (local mode). One row per blob: the view as JSON, its status for queries, and
+ * a version that every write checks and bumps, the same compare-and-set the DynamoDB adapter does with a condition
+ * expression. Creates its table if missing; the caller opens the database and chooses its journal mode.
+ */
+export const buildSqliteResultsRepository = (db: Database): ResultsRepository => {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS blob_results (
+      blob_id TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      status TEXT,
+      view TEXT,
+      early_callback_outcomes TEXT
+    ) STRICT
+  `);
+  const select = db.prepare<[string], Row>(
+    'SELECT version, view, early_callback_outcomes FROM blob_results WHERE blob_id = ?',
+  );
+  const selectView = db.prepare<[string], Pick<Row, 'view'>>('SELECT view FROM blob_results WHERE blob_id = ?');
+  // DO NOTHING makes a lost race to create the row visible as zero changes, like an update of a stale version.
+  const insert = db.prepare<[ReturnType<typeof encode>]>(`
+    INSERT INTO blob_results (blob_id, version, status, view, early_callback_outcomes)
+    VALUES (@blob_id, 1, @status, @view, @early_callback_outcomes)
+    ON CONFLICT (blob_id) DO NOTHING
+  `);
+  const update = db.prepare<[ReturnType<typeof encode> & { expected_version: number }]>(`
+    UPDATE blob_results
+    SET version = version + 1, status = @status, view = @view, early_callback_outcomes = @early_callback_outcomes
+    WHERE blob_id = @blob_id AND version = @expected_version
+  `);
+
+  return {
+    get: async (blobId) => {
+      const row = selectView.get(blobId);
+      return row?.view == null ? undefined : blobViewSchema.parse(JSON.parse(row.view));
+    },
+
+    apply: async (blobId, change) => {
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+        const row = select.get(blobId);
+        const current = row === undefined ? undefined : decode(row);
+        const next = change(current);
+        if (next === undefined) return current;
+        const written =
+          row === undefined
+            ? insert.run(encode(blobId, next))
+            : update.run({ ...encode(blobId, next), expected_version: row.version });
+        if (written.changes === 1) return next;
+      }
+      throw new Error(`results for blob ${blobId} kept changing under concurrent writers`);
+    },
+  };
+};
