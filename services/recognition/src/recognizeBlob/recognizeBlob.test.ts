@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { RecognitionError, buildLogger, type DomainEvent, type EventDetail, type LabelDetail } from '@imgrec/shared';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Recognizer } from '../ports.js';
+import { recognizeBlob, type RecognizeBlobDeps } from './recognizeBlob.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../../fixtures/images/', import.meta.url));
+
+const blobCreated: EventDetail<'BlobCreated'> = {
+  blob_id: 'b1',
+  key: 'b1',
+  size: 0,
+  options: { min_confidence: 30, max_labels: 20 },
+  callback_url: 'https://hooks.example/',
+  created_at: '2026-11-27T12:00:00.000Z',
+  stored_at: '2026-11-27T12:00:01.000Z',
+};
+
+const dog: LabelDetail = {
+  name: 'dog',
+  confidence: 43,
+  parents: ['animal', 'pet'],
+  instances: [{ confidence: 43, bounding_box: { left: 0.1, top: 0.2, width: 0.3, height: 0.4 } }],
+};
+
+/** A stand-in for the model (the real one runs in the local recognizer's own tests and the e2e suite). */
+const recognizer = (outcome: () => Promise<LabelDetail[]>): Recognizer & { calls: number } => {
+  const fake = {
+    model: { provider: 'local' as const, name: 'test', version: '1' },
+    calls: 0,
+    detectLabels: async () => {
+      fake.calls += 1;
+      return outcome();
+    },
+  };
+  return fake;
+};
+
+const run = async (image: Buffer, model: Recognizer, isLast = false) => {
+  const published: DomainEvent[] = [];
+  const deps: RecognizeBlobDeps = {
+    readImageHead: async (_ref, length) => ({ head: image.subarray(0, length), size: image.length }),
+    recognizer: model,
+    publisher: { publish: async (...events) => void published.push(...events) },
+    log: buildLogger({}, { write: () => undefined }),
+    now: () => new Date('2026-11-27T12:00:02.000Z'),
+  };
+  await recognizeBlob(blobCreated, { isLast }, deps);
+  return published;
+};
+
+const photo = readFileSync(join(FIXTURES, 'dog.jpg'));
+
+describe('recognizeBlob', () => {
+  it('announces the labels with every fact the consumers need', async () => {
+    const published = await run(photo, recognizer(async () => [dog]));
+    expect(published).toEqual([
+      {
+        detailType: 'LabelsDetected',
+        detail: {
+          blob_id: 'b1',
+          options: blobCreated.options,
+          callback_url: 'https://hooks.example/',
+          created_at: blobCreated.created_at,
+          labels: ['dog', 'animal', 'pet'],
+          label_details: [dog],
+          model: { provider: 'local', name: 'test', version: '1' },
+          completed_at: '2026-11-27T12:00:02.000Z',
+        },
+      },
+    ]);
+  });
+
+  it('rejects bytes that are not an image before the model sees them', async () => {
+    const model = recognizer(async () => [dog]);
+    const published = await run(Buffer.from('GIF89a not what we take'), model);
+    expect(model.calls).toBe(0);
+    expect(published).toMatchObject([
+      {
+        detailType: 'RecognitionFailed',
+        detail: { error: { code: 'unsupported_image_format', retryable: false } },
+      },
+    ]);
+  });
+
+  it('throws a passing fault so the queue retries it', async () => {
+    const model = recognizer(async () => {
+      throw new RecognitionError('recognizer_unavailable', 'worker died', true);
+    });
+    await expect(run(photo, model)).rejects.toThrow('worker died');
+  });
+
+  it('reports a passing fault as a retryable failure on the last attempt', async () => {
+    const model = recognizer(async () => {
+      throw new RecognitionError('recognizer_unavailable', 'worker died', true);
+    });
+    expect(await run(photo, model, true)).toMatchObject([
+      { detailType: 'RecognitionFailed', detail: { error: { code: 'recognizer_unavailable', retryable: true } } },
+    ]);
+  });
+});
