@@ -22,7 +22,8 @@ const main = async () => {
   const platform = localPlatform();
   const released = platform.queues.releaseInFlight();
   const recovered = platform.blobStore.recoverUnrecorded();
-  if (released > 0 || recovered.length > 0) log.info('resuming work left by the last run', { released, recovered: recovered.length });
+  if (released > 0 || recovered.length > 0)
+    log.info('resuming work left by the last run', { released, recovered: recovered.length });
 
   let healthy = false;
   const port = Number(process.env.PORT ?? 3000);

@@ -10,6 +10,7 @@ export const FIXTURES_DIR = join(REPO_ROOT, 'fixtures/images');
 
 export interface RunningStack {
   baseUrl: string;
+  pid: number;
   dataDir: string;
   /** Every JSON log line the stack printed so far. */
   logs: () => Record<string, unknown>[];
@@ -40,7 +41,9 @@ const exited = (child: ChildProcess) =>
  * Starts the real local stack (`npm start`'s entry point) in a child process on a free loopback port with its own
  * data dir, and waits until /health says the model is loaded.
  */
-export const startStack = async (options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningStack> => {
+export const startStack = async (
+  options: { env?: Record<string, string>; dataDir?: string } = {},
+): Promise<RunningStack> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgrec-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -91,6 +94,7 @@ export const startStack = async (options: { env?: Record<string, string>; dataDi
 
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     dataDir,
     logs: () => [...lines],
     stop: async () => {

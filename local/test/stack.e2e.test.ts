@@ -130,7 +130,9 @@ describe('the local stack, end to end over HTTP', () => {
     });
 
     it('an image under 80 px on a side', async () => {
-      const tiny = await sharp({ create: { width: 60, height: 200, channels: 3, background: '#888' } }).png().toBuffer();
+      const tiny = await sharp({ create: { width: 60, height: 200, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer();
       expect((await failWith(tiny, 'image/png')).error).toMatchObject({ code: 'image_dimensions_out_of_range' });
     });
   });
@@ -156,9 +158,10 @@ describe('the local stack, end to end over HTTP', () => {
     });
 
     it('refuses a form-encoded body with 415', async () => {
-      expect(
-        await errorOf(await post(stack, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' })),
-      ).toEqual({ status: 415, code: 'unsupported_media_type' });
+      expect(await errorOf(await post(stack, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }))).toEqual({
+        status: 415,
+        code: 'unsupported_media_type',
+      });
     });
 
     it('answers unknown blobs, routes and methods', async () => {
@@ -253,6 +256,7 @@ describe('crash safety', () => {
 
     const second = await startStack({ dataDir: first.dataDir });
     try {
+      expect(second.logs()).toContainEqual(expect.objectContaining({ message: 'resuming work left by the last run' }));
       expect((await getBlob(second.baseUrl, done)).status).toBe('succeeded');
       expect((await getBlob(second.baseUrl, awaiting)).status).toBe('awaiting_upload');
       for (const blobId of inFlight) {

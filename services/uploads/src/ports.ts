@@ -28,8 +28,7 @@ export interface IdempotentRequest {
 }
 
 export type CreateResult =
-  | { created: true }
-  | { created: false; existing: { requestHash: string; response: CreateUploadResponse } };
+  { created: true } | { created: false; existing: { requestHash: string; response: CreateUploadResponse } };
 
 export interface UploadsRepository {
   /**
@@ -50,7 +49,11 @@ export interface PresignedUpload {
 }
 
 /** Issues a URL the client can PUT the image to, with the Content-Type signed in. */
-export type PresignUpload = (key: string, contentType: DeclaredContentType, expiresInSeconds: number) => Promise<PresignedUpload>;
+export type PresignUpload = (
+  key: string,
+  contentType: DeclaredContentType,
+  expiresInSeconds: number,
+) => Promise<PresignedUpload>;
 
 /** Refuses callback URLs that break the rules of DESIGN §2; throws ValidationError `invalid_callback_url`. */
 export type CheckCallbackUrl = (url: string) => Promise<void>;

@@ -79,7 +79,8 @@ export class LocalPlatform {
         .filter((service) => service.service === 'recognition')
         .flatMap((service) => service.functions)
         .filter((fn) => fn.events.some((event) => event.kind === 'sqs'))
-        .map((fn) => [`${fn.service}.${fn.name}`, config.recognizerWorkers]),
+        // Twice the workers, so the next image is already queued at the pool when a worker frees up.
+        .map((fn) => [`${fn.service}.${fn.name}`, config.recognizerWorkers * 2]),
     );
     this.functions = new LocalFunctions(this.queues, services, this.log, overrides);
     this.bus = new LocalBus(this.queues, this.functions.busRoutes, this.log);

@@ -5,7 +5,7 @@ import { uploadsRuntime, type UploadsRuntime } from '../../src/runtime.js';
 
 /** S3 ObjectCreated → BlobCreated. S3 URL-encodes keys in notifications (spaces as '+'). */
 export const buildHandler = (deps: () => Pick<UploadsRuntime, 'repository' | 'publisher' | 'log'>) =>
-  middy<S3Event, void>().handler(async (event) => {
+  middy<S3Event>().handler(async (event) => {
     const wiring = deps();
     for (const record of event.Records) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));

@@ -33,7 +33,10 @@ export const parseUploadRequest = (body: unknown): UploadRequest => {
   const unknown = parsed.error.issues.find((issue) => issue.code === 'unrecognized_keys');
   if (unknown) {
     const fields = unknown.keys.map((key) => `"${key}"`).join(', ');
-    throw new ValidationError('unknown_field', `Unknown field ${fields}. Allowed: ${Object.keys(FIELD_RULES).join(', ')}.`);
+    throw new ValidationError(
+      'unknown_field',
+      `Unknown field ${fields}. Allowed: ${Object.keys(FIELD_RULES).join(', ')}.`,
+    );
   }
   const field = parsed.error.issues[0]?.path[0] as keyof UploadRequest;
   throw new ValidationError(`invalid_${field}`, FIELD_RULES[field]);
@@ -53,4 +56,3 @@ export const parseIdempotencyKey = (header: string | undefined): string | undefi
   }
   return header;
 };
-

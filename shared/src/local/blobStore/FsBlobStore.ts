@@ -96,7 +96,10 @@ export class FsBlobStore {
       contentType: query.get('content-type') ?? '',
       expires: Number(query.get('expires')),
     };
-    if (!KEY_PATTERN.test(key) || !isUploadSignatureValid(this.config.signingSecret, grant, query.get('signature') ?? '')) {
+    if (
+      !KEY_PATTERN.test(key) ||
+      !isUploadSignatureValid(this.config.signingSecret, grant, query.get('signature') ?? '')
+    ) {
       throw new UploadRefusedError('invalid_signature', 'The upload URL is not valid. Request a new one.', 403);
     }
     if (!Number.isFinite(grant.expires) || grant.expires * 1000 < Date.now()) {
@@ -117,9 +120,9 @@ export class FsBlobStore {
   }
 
   find(key: string): StoredObject | undefined {
-    const row = this.db.prepare('SELECT key, size, content_type, stored_at FROM stored_objects WHERE key = ?').get(key) as
-      | { key: string; size: number; content_type: string; stored_at: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT key, size, content_type, stored_at FROM stored_objects WHERE key = ?')
+      .get(key) as { key: string; size: number; content_type: string; stored_at: string } | undefined;
     return row && { key: row.key, size: row.size, contentType: row.content_type, storedAt: row.stored_at };
   }
 

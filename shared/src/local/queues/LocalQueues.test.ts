@@ -87,9 +87,7 @@ describe('LocalQueues', () => {
   it('keeps messages across reopening the database file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'imgrec-queues-')), 'platform.db');
     new LocalQueues(openDatabase(file)).send('work', 'durable');
-    expect(new LocalQueues(openDatabase(file)).receive('work', 1).map((message) => message.body)).toEqual([
-      'durable',
-    ]);
+    expect(new LocalQueues(openDatabase(file)).receive('work', 1).map((message) => message.body)).toEqual(['durable']);
   });
 
   it('tells listeners when a message is available now', () => {
@@ -102,8 +100,6 @@ describe('LocalQueues', () => {
 
   it('receives only the requested messages when ids are given', () => {
     const [, second] = queues.sendBatch('work', ['one', 'two']);
-    expect(queues.receive('work', 10, { messageIds: [second ?? ''] }).map((message) => message.body)).toEqual([
-      'two',
-    ]);
+    expect(queues.receive('work', 10, { messageIds: [second ?? ''] }).map((message) => message.body)).toEqual(['two']);
   });
 });

@@ -85,14 +85,14 @@ export class LocalQueues {
 
   /** Sends several messages to one queue in one transaction: either all of them are queued or none. */
   sendBatch(queue: string, bodies: readonly string[], options: { delaySeconds?: number } = {}): string[] {
-    return this.sendToMany(bodies.map((body) => ({ queue, body })), options);
+    return this.sendToMany(
+      bodies.map((body) => ({ queue, body })),
+      options,
+    );
   }
 
   /** Sends messages to several queues in one transaction, as a bus fan-out needs: all are queued or none. */
-  sendToMany(
-    messages: readonly { queue: string; body: string }[],
-    options: { delaySeconds?: number } = {},
-  ): string[] {
+  sendToMany(messages: readonly { queue: string; body: string }[], options: { delaySeconds?: number } = {}): string[] {
     const sentAt = this.now();
     const visibleAt = sentAt + (options.delaySeconds ?? 0) * 1000;
     const insert = this.db.prepare(
@@ -105,7 +105,8 @@ export class LocalQueues {
         return id;
       }),
     )();
-    if (!options.delaySeconds) for (const queue of new Set(messages.map((message) => message.queue))) this.notify(queue);
+    if (!options.delaySeconds)
+      for (const queue of new Set(messages.map((message) => message.queue))) this.notify(queue);
     return ids;
   }
 
@@ -174,9 +175,9 @@ export class LocalQueues {
 
   /** Moves a received message straight to another queue (a consumer's own dead-lettering). */
   moveReceived(queue: string, receiptHandle: string, toQueue: string): void {
-    const row = this.db.prepare('SELECT id FROM queue_messages WHERE queue = ? AND receipt = ?').get(queue, receiptHandle) as
-      | { id: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT id FROM queue_messages WHERE queue = ? AND receipt = ?')
+      .get(queue, receiptHandle) as { id: string } | undefined;
     if (!row) throw new StaleReceiptError(queue);
     this.moveTo(row.id, toQueue);
   }
@@ -200,9 +201,7 @@ export class LocalQueues {
   peek(queue: string): { messageId: string; body: string; receiveCount: number; visibleAt: number }[] {
     return (
       this.db
-        .prepare(
-          'SELECT id, body, receive_count, visible_at FROM queue_messages WHERE queue = ? ORDER BY sent_at',
-        )
+        .prepare('SELECT id, body, receive_count, visible_at FROM queue_messages WHERE queue = ? ORDER BY sent_at')
         .all(queue) as { id: string; body: string; receive_count: number; visible_at: number }[]
     ).map((row) => ({ messageId: row.id, body: row.body, receiveCount: row.receive_count, visibleAt: row.visible_at }));
   }

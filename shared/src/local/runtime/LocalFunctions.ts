@@ -61,7 +61,8 @@ export class LocalFunctions {
   ) {
     for (const service of services) {
       for (const queue of service.queues) queues.define(queue);
-      for (const rule of service.queueRules) this.busRoutes.push({ name: rule.name, pattern: rule.pattern, queue: rule.queue });
+      for (const rule of service.queueRules)
+        this.busRoutes.push({ name: rule.name, pattern: rule.pattern, queue: rule.queue });
       for (const fn of service.functions) this.wire(fn, concurrencyOverrides[`${fn.service}.${fn.name}`]);
     }
   }
@@ -76,7 +77,9 @@ export class LocalFunctions {
 
   /** Delivers freshly published bus messages to their function targets at once (see QueueConsumer.deliverNow). */
   async deliverNow(messageIds: string[], timeoutMs = 2000): Promise<void> {
-    await Promise.all([...this.eventBridgeConsumers.values()].map((consumer) => consumer.deliverNow(messageIds, timeoutMs)));
+    await Promise.all(
+      [...this.eventBridgeConsumers.values()].map((consumer) => consumer.deliverNow(messageIds, timeoutMs)),
+    );
   }
 
   /**
@@ -192,7 +195,11 @@ export class LocalFunctions {
         try {
           await this.invoke(fn, JSON.parse(message.body));
         } catch (error) {
-          this.log.warn('invocation failed', { function: `${fn.service}.${fn.name}`, attempt: message.receiveCount, error });
+          this.log.warn('invocation failed', {
+            function: `${fn.service}.${fn.name}`,
+            attempt: message.receiveCount,
+            error,
+          });
           failedReceipts.push(message.receiptHandle);
         }
       }

@@ -59,16 +59,19 @@ export class QueueConsumer {
    */
   async deliverNow(messageIds: readonly string[], timeoutMs: number): Promise<void> {
     if (this.stopped || messageIds.length === 0) return;
-    const handled = messageIds.map((id) => new Promise<void>((resolve) => this.waiters.set(id, resolve)));
     const received = this.queues.receive(this.options.queue, messageIds.length, { messageIds });
-    if (received.length > 0) this.track(this.run(received));
+    if (received.length === 0) return;
+    const handled = received.map(
+      (message) => new Promise<void>((resolve) => this.waiters.set(message.messageId, resolve)),
+    );
+    this.track(this.run(received));
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(handled),
       new Promise<void>((resolve) => (timeout = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timeout);
-    for (const id of messageIds) this.waiters.delete(id);
+    for (const message of received) this.waiters.delete(message.messageId);
   }
 
   private pump(): void {

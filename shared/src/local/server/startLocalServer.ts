@@ -27,7 +27,12 @@ const readBody = async (incoming: IncomingMessage, limit: number): Promise<Buffe
   return Buffer.concat(chunks);
 };
 
-const sendJson = (response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}) => {
+const sendJson = (
+  response: ServerResponse,
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
   response.writeHead(statusCode, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   response.end(JSON.stringify(body));
 };
@@ -36,8 +41,7 @@ const sendError = (response: ServerResponse, error: ImgrecError, headers: Record
   sendJson(response, error.statusCode, { error: { code: error.code, message: error.message } }, headers);
 
 const sendLambdaResult = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2) => {
-  const body =
-    result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(body);
 };
@@ -116,7 +120,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
       .then((name) => (target = name))
       .catch((error: unknown) => {
         if (error instanceof ImgrecError) {
-          if (!response.headersSent) sendError(response, error, error.statusCode === 413 ? { connection: 'close' } : {});
+          if (!response.headersSent)
+            sendError(response, error, error.statusCode === 413 ? { connection: 'close' } : {});
         } else {
           log.error('request failed', { error });
           if (!response.headersSent) {

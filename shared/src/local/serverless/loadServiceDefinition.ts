@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type ScalarTag, type CollectionTag, YAMLMap, YAMLSeq } from 'yaml';
+import { parse, type ScalarTag, type CollectionTag, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { EventPattern } from '../bus/matchesPattern.js';
 import type { QueueDefinition } from '../queues/LocalQueues.js';
 
@@ -35,8 +35,23 @@ export interface ServiceDefinition {
 }
 
 const INTRINSICS = [
-  'Ref', 'Sub', 'GetAtt', 'ImportValue', 'Join', 'If', 'Equals', 'Select', 'Split', 'FindInMap', 'GetAZs', 'Not',
-  'And', 'Or', 'Condition', 'Base64', 'Cidr',
+  'Ref',
+  'Sub',
+  'GetAtt',
+  'ImportValue',
+  'Join',
+  'If',
+  'Equals',
+  'Select',
+  'Split',
+  'FindInMap',
+  'GetAZs',
+  'Not',
+  'And',
+  'Or',
+  'Condition',
+  'Base64',
+  'Cidr',
 ];
 
 const intrinsicKey = (name: string) => (name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`);
@@ -131,9 +146,11 @@ const parseQueueRules = (service: string, resources: Json): QueueRuleDefinition[
  * target those queues. The local runtime wires everything from this, so local mode runs what would be deployed.
  */
 export const loadServiceDefinition = (serviceDir: string, service: string): ServiceDefinition => {
-  const document = asObject(parse(readFileSync(join(serviceDir, 'serverless.yml'), 'utf8'), {
-    customTags: CLOUDFORMATION_TAGS,
-  }));
+  const document = asObject(
+    parse(readFileSync(join(serviceDir, 'serverless.yml'), 'utf8'), {
+      customTags: CLOUDFORMATION_TAGS,
+    }),
+  );
   const resources = asObject(asObject(document.resources).Resources);
   const functions = Object.entries(asObject(document.functions)).map(([name, raw]) => {
     const definition = asObject(raw);

@@ -25,14 +25,14 @@ export const buildSqliteUploadsRepository = (db: Database, now: () => number = D
       key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL);
   `);
   const findIdempotent = (key: string) => {
-    const row = db
-      .prepare('SELECT request_hash, response, created_at FROM idempotency_keys WHERE key = ?')
-      .get(key) as IdempotencyRow | undefined;
+    const row = db.prepare('SELECT request_hash, response, created_at FROM idempotency_keys WHERE key = ?').get(key) as
+      IdempotencyRow | undefined;
     if (!row || row.created_at < now() - IDEMPOTENCY_WINDOW_MS) return undefined;
     return { requestHash: row.request_hash, response: JSON.parse(row.response) as CreateUploadResponse };
   };
   const get = (blobId: string) => {
-    const row = db.prepare('SELECT record FROM uploads WHERE blob_id = ?').get(blobId) as { record: string } | undefined;
+    const row = db.prepare('SELECT record FROM uploads WHERE blob_id = ?').get(blobId) as
+      { record: string } | undefined;
     return row && (JSON.parse(row.record) as UploadRecord);
   };
 

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
+import {
+  FIXTURES_DIR,
+  contentTypeOf,
+  createBlob,
+  getBlob,
+  putBytes,
+  startStack,
+  type BlobBody,
+} from '../test/harness.js';
+
+/**
+ * `npm run bench`: the detector alone, then the whole local stack over HTTP, on the same photos in one run, so the
+ * ratio between them means something on a noisy machine. Bounded in images and time; prints a Markdown table.
+ */
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 80);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
+const FIXTURES = ['dog.jpg', 'horses.jpg', 'astronaut.png', 'coffee.png'];
+const workers = Number(process.env.IMGREC_RECOGNIZER_WORKERS ?? availableParallelism());
+
+const photos = FIXTURES.map((name) => ({ name, bytes: readFileSync(join(FIXTURES_DIR, name)) }));
+const photoAt = (index: number) => photos[index % photos.length] as { name: string; bytes: Buffer };
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+/** Runs `task` for 0..count-1 with at most `limit` in flight. */
+const pool = async (count: number, limit: number, task: (index: number) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+};
+
+const rawDetector = async () => {
+  const recognizer = buildLocalRecognizer({
+    workers,
+    loadImage: async (ref) => photoAt(Number(ref.key)).bytes,
+  });
+  await recognizer.ready();
+  const options = { min_confidence: 30, max_labels: 20 };
+  const started = performance.now();
+  await pool(IMAGES, workers * 2, async (index) => {
+    await recognizer.detectLabels({ key: String(index) }, options);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await recognizer.close();
+  return IMAGES / seconds;
+};
+
+const peakRssMb = (pid: number): number => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+  return Math.round(kb / 1024);
+};
+
+const endToEnd = async () => {
+  const bootStarted = performance.now();
+  const stack = await startStack({ env: { IMGREC_RECOGNIZER_WORKERS: String(workers), IMGREC_LOG_LEVEL: 'warn' } });
+  const timeToHealthyMs = performance.now() - bootStarted;
+  try {
+    const uploaded: { blobId: string; putEndedAt: number }[] = [];
+    const startedAt = Date.now();
+    await pool(IMAGES, IN_FLIGHT, async (index) => {
+      const photo = photoAt(index);
+      const blob = await createBlob(stack.baseUrl, { content_type: contentTypeOf(photo.name) });
+      const response = await putBytes(blob, photo.bytes);
+      if (response.status !== 200) throw new Error(`upload failed: ${response.status}`);
+      uploaded.push({ blobId: blob.blob_id, putEndedAt: Date.now() });
+    });
+    const results = new Map<string, BlobBody>();
+    while (results.size < uploaded.length) {
+      for (const { blobId } of uploaded) {
+        if (results.has(blobId)) continue;
+        const blob = await getBlob(stack.baseUrl, blobId);
+        if (blob.status === 'succeeded' || blob.status === 'failed') results.set(blobId, blob);
+      }
+      if (Date.now() - startedAt > 300_000) throw new Error('end-to-end run did not finish in 5 minutes');
+      // Completion times come from the server (completed_at), so polling slowly costs no accuracy and keeps the
+      // client from competing with the stack for the CPU.
+      await new Promise((wait) => setTimeout(wait, 250));
+    }
+    const finishedAt = Math.max(...[...results.values()].map((blob) => Date.parse(String(blob.completed_at))));
+    const seconds = (finishedAt - startedAt) / 1000;
+    const latencies = uploaded.map(
+      ({ blobId, putEndedAt }) => Date.parse(String(results.get(blobId)?.completed_at)) - putEndedAt,
+    );
+    const failed = [...results.values()].filter((blob) => blob.status !== 'succeeded').length;
+    return { throughput: IMAGES / seconds, latencies, failed, timeToHealthyMs, peakRssMb: peakRssMb(stack.pid) };
+  } finally {
+    await stack.stop();
+  }
+};
+
+const main = async () => {
+  const raw = await rawDetector();
+  const e2e = await endToEnd();
+  const rows: [string, string][] = [
+    ['images per run', `${IMAGES} (${FIXTURES.join(', ')}), ${IN_FLIGHT} uploads in flight`],
+    ['recognizer workers', String(workers)],
+    ['raw detector throughput', `${raw.toFixed(2)} images/s`],
+    ['end-to-end throughput (HTTP API, saturated)', `${e2e.throughput.toFixed(2)} images/s`],
+    ['ratio end-to-end / raw', (e2e.throughput / raw).toFixed(2)],
+    ['latency PUT end → succeeded, p50', `${percentile(e2e.latencies, 50)} ms`],
+    ['latency PUT end → succeeded, p95', `${percentile(e2e.latencies, 95)} ms`],
+    ['failed blobs', String(e2e.failed)],
+    ['peak RSS of the stack', `${e2e.peakRssMb} MB`],
+    ['time to healthy (spawn → /health 200)', `${Math.round(e2e.timeToHealthyMs)} ms`],
+  ];
+  process.stdout.write(`| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
