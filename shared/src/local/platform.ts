@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventPublisher } from '../events/validate.js';
@@ -23,7 +24,10 @@ export interface LocalConfig {
 }
 
 /** The local mode's settings, read once: IMGREC_DATA_DIR, IMGREC_PUBLIC_URL (or PORT), IMGREC_RECOGNIZER_WORKERS. */
-export const localConfigFromEnv = (env: NodeJS.ProcessEnv = process.env, cores = 2): LocalConfig => {
+export const localConfigFromEnv = (
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): LocalConfig => {
   const port = env.PORT ?? '3000';
   const workers = Number(env.IMGREC_RECOGNIZER_WORKERS ?? cores);
   if (!Number.isInteger(workers) || workers < 1) throw new Error('IMGREC_RECOGNIZER_WORKERS must be an integer ≥ 1');
