@@ -1,4 +1,4 @@
-import { logger } from '@imgrec/shared';
+import { ensureLocalWebhookSecret, logger } from '@imgrec/shared';
 import { localPlatform, startLocalServer } from '@imgrec/shared/local';
 import type { Server } from 'node:http';
 
@@ -20,6 +20,15 @@ const closeServer = (server: Server) =>
 const main = async () => {
   const startedAt = performance.now();
   const platform = localPlatform();
+  const webhookSecret = ensureLocalWebhookSecret(platform.config.dataDir);
+  if (webhookSecret.generated) {
+    // Printed once, when it is created, so the developer can configure a receiver; it never goes through the logger.
+    process.stdout.write(
+      `Generated the webhook signing secret ${webhookSecret.secrets[0]}\n(kept in ${webhookSecret.file}; set IMGREC_WEBHOOK_SECRET to use your own)\n`,
+    );
+  } else if (webhookSecret.file) {
+    log.info('webhook signing secret loaded', { file: webhookSecret.file });
+  }
   const released = platform.queues.releaseInFlight();
   const recovered = platform.blobStore.recoverUnrecorded();
   if (released > 0 || recovered.length > 0)

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
+import { Webhook as SvixWebhook } from 'svix';
 import {
   startWebhookListener,
   type ListenedDelivery,
@@ -31,7 +32,7 @@ const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_00
   }
 };
 
-/** What any receiver would do: verify with the standardwebhooks package, then parse. */
+/** What any receiver would do: verify with a Standard Webhooks library (both the reference one and Svix's). */
 const verifiedBody = (secret: string, delivery: ListenedDelivery | undefined) => {
   if (!delivery) throw new Error('no delivery');
   const headers = {
@@ -39,7 +40,9 @@ const verifiedBody = (secret: string, delivery: ListenedDelivery | undefined) =>
     'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
     'webhook-signature': String(delivery.headers['webhook-signature']),
   };
-  return new Webhook(secret).verify(delivery.body, headers) as { type: string; timestamp: string; data: BlobBody };
+  const body = new Webhook(secret).verify(delivery.body, headers);
+  expect(new SvixWebhook(secret).verify(delivery.body, headers)).toEqual(body);
+  return body as { type: string; timestamp: string; data: BlobBody };
 };
 
 /** The GET body without what changes once the callback is delivered (the webhook `data` is a snapshot before it). */
@@ -221,9 +224,10 @@ describe('webhooks across a crash', () => {
       // the service's own table is the only way to see that moment from outside.)
       const deliveries = new Database(join(first.dataDir, 'webhooks.db'), { readonly: true });
       const retryRecorded = () =>
-        (deliveries.prepare('SELECT next_attempt_at FROM deliveries WHERE blob_id = ?').get(blobId) as
-          | { next_attempt_at: string | null }
-          | undefined)?.next_attempt_at != null;
+        (
+          deliveries.prepare('SELECT next_attempt_at FROM deliveries WHERE blob_id = ?').get(blobId) as
+            { next_attempt_at: string | null } | undefined
+        )?.next_attempt_at != null;
       await waitFor(retryRecorded, 'the retry to be recorded', 10_000);
       deliveries.close();
       await first.kill();
@@ -233,7 +237,10 @@ describe('webhooks across a crash', () => {
       expect(callbackOf(blob)).toMatchObject({ status: 'delivered', attempts: 2, last_status_code: 204 });
       const received = to('/restart');
       expect(received).toHaveLength(2);
-      expect(received.map((delivery) => delivery.webhookId)).toEqual([webhookIdForBlob(blobId), webhookIdForBlob(blobId)]);
+      expect(received.map((delivery) => delivery.webhookId)).toEqual([
+        webhookIdForBlob(blobId),
+        webhookIdForBlob(blobId),
+      ]);
       for (const delivery of received) expect(() => verifiedBody(secret, delivery)).not.toThrow();
     } finally {
       await restarted?.stop();

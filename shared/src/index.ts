@@ -12,3 +12,4 @@ export * from './http/readJsonBody/readJsonBody.js';
 export * from './contract/blobView/reduceBlobView.js';
 export * from './config/once/once.js';
 export * from './ssrf/index.js';
+export * from './webhooks/index.js';

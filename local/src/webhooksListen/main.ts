@@ -13,14 +13,28 @@ the data dir (IMGREC_DATA_DIR, default .imgrec). Point a blob at it with "callba
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-/** The secrets to verify with, and where they came from: the flag, the environment, or the local data dir. */
-const findSecrets = (flag: string | undefined): { secrets: string[]; source: string } | undefined => {
-  if (flag) return { secrets: parseWebhookSecrets(flag), source: '--secret' };
+const localSecretFile = () => join(resolve(process.env.IMGREC_DATA_DIR ?? '.imgrec'), LOCAL_WEBHOOK_SECRET_FILE);
+
+/**
+ * Where the secrets come from: the flag, else the environment, else the file `npm start` keeps in the data dir.
+ * The file is read at each delivery until it exists, since the server may create it after the listener started.
+ */
+const secretSource = (flag: string | undefined): { secrets: () => readonly string[]; source: string } => {
+  if (flag) {
+    const secrets = parseWebhookSecrets(flag);
+    return { secrets: () => secrets, source: '--secret' };
+  }
   const configured = process.env.IMGREC_WEBHOOK_SECRET?.trim();
-  if (configured) return { secrets: parseWebhookSecrets(configured), source: 'IMGREC_WEBHOOK_SECRET' };
-  const file = join(resolve(process.env.IMGREC_DATA_DIR ?? '.imgrec'), LOCAL_WEBHOOK_SECRET_FILE);
-  if (existsSync(file)) return { secrets: parseWebhookSecrets(readFileSync(file, 'utf8')), source: file };
-  return undefined;
+  if (configured) {
+    const secrets = parseWebhookSecrets(configured);
+    return { secrets: () => secrets, source: 'IMGREC_WEBHOOK_SECRET' };
+  }
+  const file = localSecretFile();
+  let found: readonly string[] | undefined;
+  return {
+    secrets: () => (found ??= existsSync(file) ? parseWebhookSecrets(readFileSync(file, 'utf8')) : undefined) ?? [],
+    source: file,
+  };
 };
 
 const main = async () => {
@@ -39,13 +53,13 @@ const main = async () => {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be a port number, got ${values.port}`);
 
-  const found = findSecrets(values.secret);
-  const listener = await startWebhookListener({ port, secrets: found?.secrets, print: out });
+  const { secrets, source } = secretSource(values.secret);
+  const listener = await startWebhookListener({ port, secrets, print: out });
   out(`Listening for imgrec callbacks on ${listener.url}`);
   out(
-    found
-      ? `Verifying signatures with ${found.secrets.length} secret(s) from ${found.source}.`
-      : 'No secret found: signatures are shown but not verified (pass --secret whsec_…).',
+    secrets().length > 0
+      ? `Verifying signatures with the secret(s) from ${source}.`
+      : `No secret yet: signatures are verified once ${source} exists (or pass --secret whsec_…).`,
   );
   const stop = () => void listener.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

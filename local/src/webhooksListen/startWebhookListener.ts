@@ -21,8 +21,11 @@ export interface WebhookListenerOptions {
   port: number;
   /** Defaults to 127.0.0.1: a developer tool should not listen on the network. */
   host?: string;
-  /** The whsec_ secrets to verify with; empty or absent means signatures are shown but not checked. */
-  secrets?: readonly string[];
+  /**
+   * The whsec_ secrets to verify with, or a function asked at each request (for a secret file that may appear
+   * later); none means signatures are shown but not checked.
+   */
+  secrets?: readonly string[] | (() => readonly string[]);
   /** The status to answer with; 204 by default. Tests use it to play a failing receiver. */
   respond?: (delivery: ListenedDelivery, index: number) => number;
   /** Where each delivery's summary goes; nothing by default. */
@@ -83,6 +86,7 @@ export const describeDelivery = (delivery: ListenedDelivery, status: number): st
  */
 export const startWebhookListener = async (options: WebhookListenerOptions): Promise<WebhookListener> => {
   const secrets = options.secrets ?? [];
+  const currentSecrets = typeof secrets === 'function' ? secrets : () => secrets;
   const deliveries: ListenedDelivery[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -104,7 +108,7 @@ export const startWebhookListener = async (options: WebhookListenerOptions): Pro
         headers: request.headers,
         body,
         webhookId: headerValue(request.headers, 'webhook-id'),
-        ...verify(secrets, request.headers, body),
+        ...verify(currentSecrets(), request.headers, body),
       };
       deliveries.push(delivery);
       const status = options.respond?.(delivery, deliveries.length - 1) ?? 204;

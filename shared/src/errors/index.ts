@@ -69,7 +69,4 @@ export class ImageRejectedError extends RecognitionError {
 }
 
 export type ImageRejectionCode =
-  | 'empty_image'
-  | 'unsupported_image_format'
-  | 'image_too_large'
-  | 'image_dimensions_out_of_range';
+  'empty_image' | 'unsupported_image_format' | 'image_too_large' | 'image_dimensions_out_of_range';

@@ -1,0 +1,142 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Delivery, NewDelivery } from '../delivery/delivery.js';
+import type { DeliveryStore } from '../ports.js';
+
+const T0 = new Date('2026-11-27T12:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+const newDelivery = (blobId = 'blob_1'): NewDelivery => ({
+  blobId,
+  webhookId: `msg_${blobId}`,
+  url: 'https://hooks.example.com/',
+  eventType: 'blob.labels_detected',
+  payload: '{"type":"blob.labels_detected"}',
+  now: T0,
+});
+
+const claimed = async (store: DeliveryStore, messageId: string, now: Date): Promise<Delivery> => {
+  const claim = await store.claim('blob_1', { messageId, now });
+  if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+  return claim.delivery;
+};
+
+/**
+ * The DeliveryStore port's contract: run it against every adapter (SQLite now, DynamoDB with the aws adapters) so
+ * they all keep the rules deliverCallback relies on.
+ */
+export const describeDeliveryStoreContract = (adapter: string, build: () => DeliveryStore) => {
+  describe(`DeliveryStore contract: ${adapter}`, () => {
+    it('creates one delivery per blob and returns the first one to a second create', async () => {
+      const store = build();
+      const first = await store.create(newDelivery());
+      expect(first.created).toBe(true);
+      expect(first.delivery).toMatchObject({
+        blobId: 'blob_1',
+        webhookId: 'msg_blob_1',
+        status: 'pending',
+        attempts: 0,
+        cycleAttempts: 0,
+        ownerMessageId: undefined,
+        deadLetter: false,
+        outcomePublished: false,
+        createdAt: T0.toISOString(),
+      });
+      const second = await store.create({ ...newDelivery(), payload: '{"other":true}', now: at(5) });
+      expect(second).toEqual({ created: false, delivery: first.delivery });
+      expect(await store.get('blob_1')).toEqual(first.delivery);
+      expect(await store.get('blob_2')).toBeUndefined();
+    });
+
+    it('lets the first message claim an attempt and makes it the owner; a copy is a duplicate', async () => {
+      const store = build();
+      await store.create(newDelivery());
+      const delivery = await claimed(store, 'm1', at(1));
+      expect(delivery).toMatchObject({
+        attempts: 1,
+        cycleAttempts: 1,
+        ownerMessageId: 'm1',
+        lastAttemptAt: at(1).toISOString(),
+      });
+      expect(await store.claim('blob_1', { messageId: 'm2', now: at(2) })).toMatchObject({ kind: 'duplicate' });
+      expect(await store.claim('missing', { messageId: 'm1', now: at(2) })).toEqual({ kind: 'missing' });
+    });
+
+    it('records a retry and refuses the owner until the next attempt is due', async () => {
+      const store = build();
+      await store.create(newDelivery());
+      await claimed(store, 'm1', at(0));
+      const retry = await store.recordAttempt(
+        'blob_1',
+        1,
+        { result: 'retry', statusCode: 500, error: 'HTTP 500', nextAttemptAt: at(5).toISOString() },
+        at(1),
+      );
+      expect(retry).toMatchObject({
+        status: 'pending',
+        lastStatusCode: 500,
+        lastError: 'HTTP 500',
+        nextAttemptAt: at(5).toISOString(),
+      });
+      expect(await store.claim('blob_1', { messageId: 'm1', now: at(3) })).toMatchObject({
+        kind: 'early',
+        retryAt: at(5).toISOString(),
+      });
+      expect(await claimed(store, 'm1', at(5))).toMatchObject({ attempts: 2, cycleAttempts: 2 });
+    });
+
+    it('records an outcome only for the attempt that was claimed, once', async () => {
+      const store = build();
+      await store.create(newDelivery());
+      await claimed(store, 'm1', at(0));
+      expect(await store.recordAttempt('blob_1', 2, { result: 'delivered', statusCode: 200 }, at(1))).toBeUndefined();
+      const delivered = await store.recordAttempt('blob_1', 1, { result: 'delivered', statusCode: 204 }, at(1));
+      expect(delivered).toMatchObject({ status: 'delivered', lastStatusCode: 204, lastError: undefined });
+      expect(await store.recordAttempt('blob_1', 1, { result: 'delivered', statusCode: 200 }, at(2))).toBeUndefined();
+      expect(await store.claim('blob_1', { messageId: 'm1', now: at(3) })).toMatchObject({ kind: 'finished' });
+    });
+
+    it('remembers that the outcome was announced', async () => {
+      const store = build();
+      await store.create(newDelivery());
+      await claimed(store, 'm1', at(0));
+      await store.recordAttempt(
+        'blob_1',
+        1,
+        { result: 'failed', statusCode: 410, error: 'HTTP 410', deadLetter: false },
+        at(1),
+      );
+      await store.markOutcomePublished('blob_1');
+      expect(await store.get('blob_1')).toMatchObject({ status: 'failed', deadLetter: false, outcomePublished: true });
+    });
+
+    it('resets a failed delivery for a redrive, keeping its id and attempt count; a delivered one stays', async () => {
+      const store = build();
+      await store.create(newDelivery());
+      await claimed(store, 'm1', at(0));
+      await store.recordAttempt(
+        'blob_1',
+        1,
+        { result: 'failed', statusCode: 500, error: 'HTTP 500', deadLetter: true },
+        at(1),
+      );
+      await store.markOutcomePublished('blob_1');
+      const reset = await store.resetForRedrive('blob_1', at(60));
+      expect(reset).toMatchObject({
+        webhookId: 'msg_blob_1',
+        status: 'pending',
+        attempts: 1,
+        cycleAttempts: 0,
+        ownerMessageId: undefined,
+        nextAttemptAt: undefined,
+        deadLetter: false,
+        outcomePublished: false,
+        lastStatusCode: 500,
+      });
+      // Any message may own it again, such as the one moved back from the DLQ.
+      expect(await claimed(store, 'm-redriven', at(61))).toMatchObject({ attempts: 2, cycleAttempts: 1 });
+      await store.recordAttempt('blob_1', 2, { result: 'delivered', statusCode: 200 }, at(62));
+      expect(await store.resetForRedrive('blob_1', at(70))).toBeUndefined();
+      expect(await store.resetForRedrive('unknown', at(70))).toBeUndefined();
+    });
+  });
+};

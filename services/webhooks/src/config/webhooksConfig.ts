@@ -1,0 +1,65 @@
+import {
+  ImgrecError,
+  callbackAllowHostsFromEnv,
+  parseWebhookSecrets,
+  runtimeMode,
+  type RuntimeMode,
+} from '@imgrec/shared';
+
+/** DESIGN §2: after the first attempt, retry after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. */
+export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+/** SQS cannot hide a message for longer than 12 hours, so no single retry delay may exceed it. */
+export const MAX_RETRY_DELAY_SECONDS = 43_200;
+
+/** DESIGN §2: one attempt waits at most 10 s for the receiver. */
+export const ATTEMPT_TIMEOUT_MS = 10_000;
+
+/** DESIGN §2: only the first 64 KB of a response is read. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+const invalidConfig = (message: string) => new ImgrecError('invalid_config', message, 500);
+
+/**
+ * Reads IMGREC_RETRY_SCHEDULE: comma-separated whole seconds, one per retry after the first attempt. Unset means
+ * {@link DEFAULT_RETRY_SCHEDULE}; an empty string means no retry at all.
+ * @throws ImgrecError `invalid_config` for anything but whole numbers of seconds from 0 to 43200.
+ */
+export const parseRetrySchedule = (raw: string | undefined): readonly number[] => {
+  if (raw === undefined) return DEFAULT_RETRY_SCHEDULE;
+  if (raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const seconds = Number(entry.trim());
+    if (entry.trim() === '' || !Number.isInteger(seconds) || seconds < 0 || seconds > MAX_RETRY_DELAY_SECONDS) {
+      throw invalidConfig(
+        `IMGREC_RETRY_SCHEDULE must list whole seconds from 0 to ${MAX_RETRY_DELAY_SECONDS}, got "${entry}"`,
+      );
+    }
+    return seconds;
+  });
+};
+
+export interface WebhooksConfig {
+  mode: RuntimeMode;
+  retrySchedule: readonly number[];
+  allowHosts: readonly string[];
+  /** IMGREC_WEBHOOK_SECRET, checked; undefined when unset (local mode then keeps its own in the data dir). */
+  webhookSecrets: string[] | undefined;
+}
+
+/**
+ * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE, IMGREC_CALLBACK_ALLOW_HOSTS and
+ * IMGREC_WEBHOOK_SECRET (required in aws mode).
+ * @throws ImgrecError `invalid_config`, WebhookSecretError or Error on a bad or missing value.
+ */
+export const webhooksConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): WebhooksConfig => {
+  const mode = runtimeMode(env);
+  const secret = env.IMGREC_WEBHOOK_SECRET?.trim();
+  if (!secret && mode === 'aws') throw new Error('Missing required environment variable IMGREC_WEBHOOK_SECRET');
+  return {
+    mode,
+    retrySchedule: parseRetrySchedule(env.IMGREC_RETRY_SCHEDULE),
+    allowHosts: callbackAllowHostsFromEnv(mode, env),
+    webhookSecrets: secret ? parseWebhookSecrets(secret) : undefined,
+  };
+};

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { webhookIdForBlob } from '@imgrec/shared';
+import { buildDeliveryLoop } from '../testing/buildDeliveryLoop.js';
+import { labelsDetected } from '../testing/outcomeEvents.js';
+import { startTestReceiver, type TestReceiver } from '../testing/startTestReceiver.js';
+import { redriveDeliveries } from './redriveDeliveries.js';
+
+const message = (blobId: string) => ({ blob_id: blobId, webhook_id: webhookIdForBlob(blobId) });
+
+describe('redriveDeliveries', () => {
+  let receiver: TestReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+
+  /** Two deliveries dead-lettered against a receiver that fails until `fix()`. */
+  const twoDeadLetters = async () => {
+    let fixed = false;
+    receiver = await startTestReceiver((_request, _index, response) => response.writeHead(fixed ? 204 : 503).end());
+    const loop = buildDeliveryLoop({ retrySchedule: [] });
+    await loop.onRecognitionCompleted(labelsDetected('blob_a', `${receiver.origin}/`));
+    await loop.onRecognitionCompleted(labelsDetected('blob_b', `${receiver.origin}/`));
+    await loop.runUntilIdle();
+    expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
+    const redrive = (blobId?: string) =>
+      redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters }, blobId === undefined ? {} : { blobId });
+    return { loop, redrive, fix: () => (fixed = true), requests: receiver.requests };
+  };
+
+  it('replays one blob only when asked, keeping its webhook-id', async () => {
+    const { loop, redrive, fix, requests } = await twoDeadLetters();
+    fix();
+    expect(await redrive('blob_b')).toEqual({ replayed: [message('blob_b')], notResent: [], unreadable: [] });
+    expect(loop.depth()).toEqual({ queue: 1, dlq: 1 });
+    await loop.runUntilIdle();
+    expect(requests.at(-1)?.headers['webhook-id']).toBe(webhookIdForBlob('blob_b'));
+    expect(await loop.deps.store.get('blob_b')).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(await loop.deps.store.get('blob_a')).toMatchObject({ status: 'failed' });
+  });
+
+  it('replays the whole DLQ, and a delivery that fails again goes back to the DLQ', async () => {
+    const { loop, redrive } = await twoDeadLetters();
+    expect((await redrive()).replayed).toEqual([message('blob_a'), message('blob_b')]);
+    await loop.runUntilIdle();
+    expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
+    expect(loop.published.filter((event) => event.detailType === 'CallbackFailed')).toHaveLength(4);
+  });
+
+  it('moves back, without resetting, a DLQ copy of a delivery that already succeeded; nothing is sent again', async () => {
+    const { loop, redrive, fix, requests } = await twoDeadLetters();
+    fix();
+    await redrive('blob_a');
+    await loop.runUntilIdle();
+    const sent = requests.length;
+    // A stale copy of the delivered message lands in the DLQ (say, the queue's receive-count backstop).
+    loop.queues.send('webhooks.DeliveryDLQ', JSON.stringify(message('blob_a')));
+    expect(await redrive('blob_a')).toEqual({ replayed: [], notResent: [message('blob_a')], unreadable: [] });
+    await loop.runUntilIdle();
+    expect(requests).toHaveLength(sent);
+  });
+
+  it('leaves a message it cannot read in the DLQ and reports it', async () => {
+    const { loop, redrive } = await twoDeadLetters();
+    loop.queues.send('webhooks.DeliveryDLQ', 'garbage');
+    const report = await redrive();
+    expect(report.unreadable).toEqual(['garbage']);
+    expect(loop.depth()).toEqual({ queue: 2, dlq: 1 });
+  });
+});

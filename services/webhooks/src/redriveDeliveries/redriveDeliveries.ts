@@ -1,0 +1,51 @@
+import { deliveryMessageSchema, type DeliveryMessage } from '../delivery/delivery.js';
+import type { DeadLetterQueue, WebhooksDeps } from '../ports.js';
+
+export type RedriveDeps = Pick<WebhooksDeps, 'store' | 'now' | 'log'> & { deadLetters: DeadLetterQueue };
+
+export interface RedriveReport {
+  /** Deliveries put back on the queue, each with its unchanged webhook-id. */
+  replayed: DeliveryMessage[];
+  /** DLQ messages moved back whose delivery already succeeded (or is unknown): deliverCallback drops them unsent. */
+  notResent: DeliveryMessage[];
+  /** DLQ bodies that are not delivery messages; left in the DLQ for a person to look at. */
+  unreadable: string[];
+}
+
+const readMessage = (body: string): DeliveryMessage | undefined => {
+  try {
+    return deliveryMessageSchema.parse(JSON.parse(body));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Replays the delivery DLQ, all of it or one blob's messages: each delivery goes back to pending (same webhook-id,
+ * fresh retry schedule, announced again when it ends) and its message moves back to the delivery queue. The
+ * deliveries are reset before the messages move, so a message can never be picked up while its delivery still
+ * says failed (it would be dropped as finished).
+ */
+export const redriveDeliveries = async (
+  deps: RedriveDeps,
+  options: { blobId?: string } = {},
+): Promise<RedriveReport> => {
+  const wanted = (message: DeliveryMessage | undefined): message is DeliveryMessage =>
+    message !== undefined && (options.blobId === undefined || message.blob_id === options.blobId);
+
+  const bodies = await deps.deadLetters.list();
+  const unreadable = bodies.filter((body) => readMessage(body) === undefined);
+  const selected = new Map<string, DeliveryMessage>();
+  for (const message of bodies.map(readMessage).filter(wanted)) selected.set(message.blob_id, message);
+
+  const now = deps.now();
+  const replayed: DeliveryMessage[] = [];
+  const notResent: DeliveryMessage[] = [];
+  for (const message of selected.values()) {
+    const reset = await deps.store.resetForRedrive(message.blob_id, now);
+    (reset ? replayed : notResent).push(message);
+  }
+  await deps.deadLetters.moveBack((body) => wanted(readMessage(body)));
+  for (const message of replayed) deps.log.info('callback redriven', { ...message });
+  return { replayed, notResent, unreadable };
+};

@@ -1,0 +1,145 @@
+import {
+  buildLogger,
+  createWebhookSigner,
+  generateWebhookSecret,
+  parseBusEvent,
+  type BusEvent,
+  type DomainEvent,
+} from '@imgrec/shared';
+import { LocalQueues, openDatabase } from '@imgrec/shared/local';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import got from 'got';
+import { buildHandler as buildDeliverCallback } from '../../functions/deliverCallback/handler.js';
+import { buildHandler as buildOnRecognitionCompleted } from '../../functions/onRecognitionCompleted/handler.js';
+import {
+  buildGotCallbackSender,
+  type GotCallbackSenderConfig,
+} from '../adapters/gotCallbackSender/gotCallbackSender.js';
+import {
+  LOCAL_DELIVERY_QUEUES,
+  buildLocalDeadLetterQueue,
+  buildLocalDeliveryQueue,
+} from '../adapters/localDeliveryQueue/localDeliveryQueue.js';
+import { buildSqliteDeliveryStore } from '../adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
+import type { WebhooksDeps } from '../ports.js';
+
+const { queue: QUEUE, deadLetterQueue: DLQ } = LOCAL_DELIVERY_QUEUES;
+
+export interface DeliveryLoopOptions extends Partial<GotCallbackSenderConfig> {
+  retrySchedule?: readonly number[];
+  /** The jitter source; 0 by default so delays are exactly the schedule. */
+  random?: () => number;
+  /** The queue's backstop, as in serverless.yml. */
+  maxReceiveCount?: number;
+}
+
+const context = {} as Context;
+
+/**
+ * The webhooks service wired as in local mode, in memory and on a fake clock that the queue shares: real SQLite
+ * store, real SQLite queues with their visibility timeouts and DLQ, the real got sender, real signing, and a bus
+ * that records what is published. `runUntilIdle` plays the part of the Lambda event source mapping, jumping the
+ * clock to each message's next visibility instead of waiting (tests only).
+ */
+export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
+  const { retrySchedule, random, maxReceiveCount, ...senderConfig } = options;
+  let nowMs = Date.now();
+  const queues = new LocalQueues(
+    openDatabase(':memory:'),
+    [
+      {
+        name: QUEUE,
+        visibilityTimeoutSeconds: 180,
+        deadLetter: { queue: DLQ, maxReceiveCount: maxReceiveCount ?? 8 },
+      },
+      { name: DLQ, visibilityTimeoutSeconds: 30 },
+    ],
+    () => nowMs,
+  );
+  const published: DomainEvent[] = [];
+  const secret = generateWebhookSecret();
+  const deps: WebhooksDeps = {
+    store: buildSqliteDeliveryStore(openDatabase(':memory:')),
+    queue: buildLocalDeliveryQueue(queues),
+    send: buildGotCallbackSender(got, { ...senderConfig, allowHosts: senderConfig.allowHosts ?? ['127.0.0.1'] }),
+    sign: createWebhookSigner(secret),
+    publisher: {
+      publish: async (...events) => {
+        // What the real bus does first: a consumer parses what the publisher sent.
+        for (const event of events) {
+          parseBusEvent({ source: 'imgrec.webhooks', 'detail-type': event.detailType, detail: event.detail });
+        }
+        published.push(...events);
+      },
+    },
+    retrySchedule: retrySchedule ?? [5, 300, 1800, 7200, 18000, 36000, 36000],
+    now: () => new Date(nowMs),
+    random: random ?? (() => 0),
+    log: buildLogger({}, { write: () => undefined }),
+  };
+  const deliverCallback = buildDeliverCallback(() => deps);
+  const onRecognitionCompleted = buildOnRecognitionCompleted(() => deps);
+
+  /** Receives up to 10 visible messages, as the SQS event Lambda would get. */
+  const receive = (): SQSEvent => ({
+    Records: queues.receive(QUEUE, 10).map(
+      (message) =>
+        ({
+          messageId: message.messageId,
+          receiptHandle: message.receiptHandle,
+          body: message.body,
+          attributes: { ApproximateReceiveCount: String(message.receiveCount) },
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:local:000000000000:webhooks-DeliveryQueue',
+        }) as SQSRecord,
+    ),
+  });
+
+  /**
+   * Runs one batch of the visible messages through deliverCallback and deletes the ones not reported failed,
+   * unless `crashBeforeDelete`: then the process "dies" after the handler returned, and the messages come back
+   * after the visibility timeout. Returns how many messages the batch had.
+   */
+  const runVisible = async (options: { crashBeforeDelete?: boolean } = {}): Promise<number> => {
+    const event = receive();
+    if (event.Records.length === 0) return 0;
+    const response = await deliverCallback(event, context);
+    if (options.crashBeforeDelete) return event.Records.length;
+    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    for (const record of event.Records) {
+      if (!failed.has(record.messageId)) queues.delete(QUEUE, record.receiptHandle);
+    }
+    return event.Records.length;
+  };
+
+  return {
+    deps,
+    queues,
+    secret,
+    published,
+    deadLetters: buildLocalDeadLetterQueue(queues),
+    onRecognitionCompleted: (event: BusEvent) => onRecognitionCompleted(event, context),
+    deliverCallback: (event: SQSEvent) => deliverCallback(event, context),
+    receive,
+    runVisible,
+    now: () => nowMs,
+    advance: (seconds: number) => {
+      nowMs += seconds * 1000;
+    },
+    /** How many messages wait in the delivery queue and in its DLQ. */
+    depth: () => ({ queue: queues.peek(QUEUE).length, dlq: queues.peek(DLQ).length }),
+    /** Runs the queue until it is empty, jumping the clock; returns the clock jumps it made, in seconds. */
+    runUntilIdle: async (maxRounds = 50): Promise<number[]> => {
+      const waits: number[] = [];
+      for (let round = 0; round < maxRounds; round += 1) {
+        if ((await runVisible()) > 0) continue;
+        const next = queues.nextVisibleAt(QUEUE);
+        if (next === undefined) return waits;
+        const wait = Math.max(0, next - nowMs);
+        waits.push(wait / 1000);
+        nowMs += wait;
+      }
+      throw new Error('the delivery queue did not drain');
+    },
+  };
+};

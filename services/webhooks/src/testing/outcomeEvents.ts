@@ -1,0 +1,48 @@
+import type { BusEvent } from '@imgrec/shared';
+
+const facts = (blobId: string, callbackUrl: string | undefined) => ({
+  blob_id: blobId,
+  options: { min_confidence: 30, max_labels: 20 },
+  ...(callbackUrl !== undefined && { callback_url: callbackUrl }),
+  created_at: '2026-11-27T12:00:00.000Z',
+});
+
+const envelope = <T extends 'LabelsDetected' | 'RecognitionFailed'>(
+  detailType: T,
+  detail: BusEvent<T>['detail'],
+): BusEvent<T> => ({
+  version: '0',
+  id: `event-${detail.blob_id}-${detailType}`,
+  source: 'imgrec.recognition',
+  account: '000000000000',
+  time: '2026-11-27T12:00:03.000Z',
+  region: 'local',
+  resources: [],
+  'detail-type': detailType,
+  detail,
+});
+
+/** A LabelsDetected bus event as EventBridge hands it to a target (tests only). */
+export const labelsDetected = (blobId: string, callbackUrl: string | undefined): BusEvent<'LabelsDetected'> =>
+  envelope('LabelsDetected', {
+    ...facts(blobId, callbackUrl),
+    labels: ['dog', 'animal'],
+    label_details: [
+      {
+        name: 'dog',
+        confidence: 71.5,
+        parents: ['animal'],
+        instances: [{ confidence: 71.5, bounding_box: { left: 0.1, top: 0.2, width: 0.3, height: 0.4 } }],
+      },
+    ],
+    model: { provider: 'local', name: 'centernet', version: '1' },
+    completed_at: '2026-11-27T12:00:03.000Z',
+  });
+
+/** A RecognitionFailed bus event (tests only). */
+export const recognitionFailed = (blobId: string, callbackUrl: string | undefined): BusEvent<'RecognitionFailed'> =>
+  envelope('RecognitionFailed', {
+    ...facts(blobId, callbackUrl),
+    error: { code: 'unsupported_image_format', message: 'The image could not be decoded.', retryable: false },
+    completed_at: '2026-11-27T12:00:02.000Z',
+  });

@@ -1,0 +1,49 @@
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import type { WebhookBody } from '../buildWebhookBody/buildWebhookBody.js';
+import { WebhookSignatureError } from '../errors.js';
+import { parseWebhookSecrets } from '../webhookSecrets/webhookSecrets.js';
+
+/** Request headers as Node (`req.headers`) or fetch (`request.headers`) give them. */
+export type ReceivedHeaders = Headers | Record<string, string | string[] | undefined>;
+
+const headerRecord = (headers: ReceivedHeaders): Record<string, string> => {
+  const record: Record<string, string> = {};
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => (record[name] = value));
+    return record;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) record[name.toLowerCase()] = Array.isArray(value) ? value.join(' ') : value;
+  }
+  return record;
+};
+
+/**
+ * Verifies an imgrec webhook and returns its parsed body. Use it on the raw request body, before any JSON parsing
+ * or re-serialization. `secrets` is one `whsec_…` secret, a space-separated list, or an array: the message is
+ * accepted if it verifies with any of them (a rotation). Checks follow Standard Webhooks: all three headers
+ * present, `webhook-timestamp` within 5 minutes of now, and a `v1` signature that matches. Deduplicate on
+ * `webhook-id`: a retried message keeps its id.
+ * @throws WebhookSignatureError (code `invalid_webhook_signature`) when the message does not verify.
+ * @throws WebhookSecretError when a secret is malformed.
+ * @throws SyntaxError when a correctly signed body is not JSON.
+ */
+export const verifyWebhook = (
+  secrets: string | readonly string[],
+  headers: ReceivedHeaders,
+  body: string | Buffer,
+): WebhookBody => {
+  const record = headerRecord(headers);
+  let failure: unknown;
+  for (const secret of parseWebhookSecrets(secrets)) {
+    try {
+      new Webhook(secret).verify(body, record, { jsonParse: false });
+      return JSON.parse(body.toString()) as WebhookBody;
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      failure = error;
+    }
+  }
+  const reason = failure instanceof Error ? failure.message : 'No matching signature found';
+  throw new WebhookSignatureError(reason, { cause: failure });
+};
