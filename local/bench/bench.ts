@@ -1,6 +1,10 @@
+import { createWebhookSigner, generateWebhookSecret } from '@imgrec/shared';
+import got from 'got';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { buildGotCallbackSender } from '../../services/webhooks/src/adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
 import {
   FIXTURES_DIR,
@@ -17,6 +21,8 @@ import {
  * ratio between them means something on a noisy machine. Bounded in images and time; prints a Markdown table.
  */
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 80);
+const WEBHOOK_MESSAGES = 400;
+const CALLBACK_IMAGES = 30;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 const FIXTURES = ['dog.jpg', 'horses.jpg', 'astronaut.png', 'coffee.png'];
 const workers = Number(process.env.IMGREC_RECOGNIZER_WORKERS ?? availableParallelism());
@@ -93,14 +99,91 @@ const endToEnd = async () => {
       ({ blobId, putEndedAt }) => Date.parse(String(results.get(blobId)?.completed_at)) - putEndedAt,
     );
     const failed = [...results.values()].filter((blob) => blob.status !== 'succeeded').length;
-    return { throughput: IMAGES / seconds, latencies, failed, timeToHealthyMs, peakRssMb: peakRssMb(stack.pid) };
+    const callbacks = await callbackLatencies(stack);
+    return {
+      throughput: IMAGES / seconds,
+      latencies,
+      failed,
+      timeToHealthyMs,
+      peakRssMb: peakRssMb(stack.pid),
+      callbacks,
+    };
   } finally {
     await stack.stop();
   }
 };
 
+/** A loopback webhook receiver that answers 204 and notes when each message arrived. */
+const startReceiver = async () => {
+  const arrivals: { receivedAt: number; body: string }[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      arrivals.push({ receivedAt: Date.now(), body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  return { url, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+};
+
+/** Signing plus delivery alone: the webhooks service's signer and sender against a loopback receiver. */
+const signAndDeliver = async () => {
+  const receiver = await startReceiver();
+  const sign = createWebhookSigner(generateWebhookSecret());
+  const send = buildGotCallbackSender(got, { allowHosts: ['127.0.0.1'] });
+  const body = JSON.stringify({
+    type: 'blob.labels_detected',
+    timestamp: new Date().toISOString(),
+    data: { blob_id: 'x'.repeat(22), status: 'succeeded', labels: ['dog', 'animal'], padding: 'x'.repeat(1500) },
+  });
+  const started = performance.now();
+  await pool(WEBHOOK_MESSAGES, 16, async (index) => {
+    const headers = sign({ id: `msg_${index}`, timestamp: new Date(), body });
+    const result = await send({ url: receiver.url, headers: { ...headers }, body });
+    if (result.kind !== 'response' || result.statusCode !== 204)
+      throw new Error(`delivery failed: ${JSON.stringify(result)}`);
+  });
+  const perSecond = WEBHOOK_MESSAGES / ((performance.now() - started) / 1000);
+  await receiver.close();
+  return perSecond;
+};
+
+/**
+ * LabelsDetected → callback received, through the whole stack at a pace it keeps up with, so the figure is the
+ * pipeline's latency rather than a backlog's. completed_at is stamped just before LabelsDetected is published.
+ */
+const callbackLatencies = async (stack: Awaited<ReturnType<typeof startStack>>) => {
+  const receiver = await startReceiver();
+  try {
+    for (let index = 0; index < CALLBACK_IMAGES; index += 1) {
+      const photo = photoAt(index);
+      const blob = await createBlob(stack.baseUrl, {
+        content_type: contentTypeOf(photo.name),
+        callback_url: receiver.url,
+      });
+      await putBytes(blob, photo.bytes);
+      await new Promise((wait) => setTimeout(wait, 300));
+    }
+    const deadline = Date.now() + 60_000;
+    while (receiver.arrivals.length < CALLBACK_IMAGES && Date.now() < deadline) {
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
+    return receiver.arrivals.map(({ receivedAt, body }) => {
+      const message = JSON.parse(body) as { data: { completed_at: string } };
+      return receivedAt - Date.parse(message.data.completed_at);
+    });
+  } finally {
+    await receiver.close();
+  }
+};
+
 const main = async () => {
   const raw = await rawDetector();
+  const webhooksPerSecond = await signAndDeliver();
   const e2e = await endToEnd();
   const rows: [string, string][] = [
     ['images per run', `${IMAGES} (${FIXTURES.join(', ')}), ${IN_FLIGHT} uploads in flight`],
@@ -113,6 +196,11 @@ const main = async () => {
     ['failed blobs', String(e2e.failed)],
     ['peak RSS of the stack', `${e2e.peakRssMb} MB`],
     ['time to healthy (spawn → /health 200)', `${Math.round(e2e.timeToHealthyMs)} ms`],
+    ['webhook signing + delivery to a loopback receiver', `${webhooksPerSecond.toFixed(0)} messages/s (16 in flight)`],
+    [
+      `LabelsDetected → callback received, p50 / p95 (${e2e.callbacks.length} of ${CALLBACK_IMAGES} callbacks)`,
+      `${percentile(e2e.callbacks, 50)} ms / ${percentile(e2e.callbacks, 95)} ms`,
+    ],
   ];
   process.stdout.write(`| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
 };
