@@ -1,7 +1,6 @@
-import { logger, once, runtimeMode, type Logger } from '@imgrec/shared';
-import { localPlatform } from '@imgrec/shared/local';
-import { buildLocalRecognizer } from './local/buildLocalRecognizer/buildLocalRecognizer.js';
+import { once, runtimeMode, type Logger } from '@imgrec/shared';
 import type { OnBlobCreatedDeps } from '../functions/onBlobCreated/handler.js';
+import { awsRecognitionAdapters } from './awsRuntime.js';
 
 export interface RecognitionRuntime extends OnBlobCreatedDeps {
   log: Logger;
@@ -9,28 +8,22 @@ export interface RecognitionRuntime extends OnBlobCreatedDeps {
   ready(): Promise<void>;
 }
 
-/** Attempts per image before a passing fault (a crashed worker, throttling) is reported as a failure. */
+/** What each mode wires; the attempt policy is the same for both. */
+export type RecognitionAdapters = Omit<RecognitionRuntime, 'maxAttempts'>;
+
+/**
+ * Attempts per image before a passing fault (a crashed worker, throttling) is reported as a failure. In aws mode the
+ * recognition queue's maxReceiveCount must stay above it, so the last attempt can still announce the failure.
+ */
 const MAX_ATTEMPTS = 3;
 
-const localRuntime = (): RecognitionRuntime => {
-  const platform = localPlatform();
-  const recognizer = buildLocalRecognizer({
-    workers: platform.config.recognizerWorkers,
-    loadImage: (image) => platform.blobStore.read(image.key),
-  });
-  platform.onClose(() => recognizer.close());
-  return {
-    readImageHead: (image, length) => platform.blobStore.readHead(image.key, length),
-    recognizer,
-    publisher: platform.publisherFor('imgrec.recognition'),
-    log: logger.child({ service: 'recognition' }),
-    maxAttempts: MAX_ATTEMPTS,
-    ready: () => recognizer.ready(),
-  };
-};
-
-/** The recognition service's adapters for this process, chosen by IMGREC_MODE and wired once. */
-export const recognitionRuntime = once((): RecognitionRuntime => {
-  if (runtimeMode() === 'local') return localRuntime();
-  throw new Error('aws mode adapters for the recognition service are not wired yet');
+/**
+ * The recognition service's adapters for this process, chosen by IMGREC_MODE and wired once (per Lambda cold
+ * start). The local recognizer is imported only in local mode: Lambda bundles leave that module out (see
+ * infra/esbuild.config.cjs), and with it the model, its workers, sharp and SQLite.
+ */
+export const recognitionRuntime = once(async (): Promise<RecognitionRuntime> => {
+  if (runtimeMode() === 'aws') return { ...awsRecognitionAdapters(), maxAttempts: MAX_ATTEMPTS };
+  const { localRecognitionAdapters } = await import('./localRuntime.js');
+  return { ...localRecognitionAdapters(), maxAttempts: MAX_ATTEMPTS };
 });

@@ -1,6 +1,5 @@
 import { once, runtimeMode } from '@imgrec/shared';
-import { localPlatform } from '@imgrec/shared/local';
-import { buildSqliteResultsRepository } from './adapters/sqliteResultsRepository/sqliteResultsRepository.js';
+import { awsResultsRuntime } from './awsRuntime.js';
 import type { ResultsRepository } from './ports.js';
 
 export interface ResultsRuntime {
@@ -9,12 +8,13 @@ export interface ResultsRuntime {
   now: () => string;
 }
 
-/** The results service's adapters for this process, chosen by IMGREC_MODE and wired once. */
-export const resultsRuntime = once((): ResultsRuntime => {
-  const mode = runtimeMode();
-  if (mode === 'aws') throw new Error('aws mode adapters are not wired yet');
-  return {
-    repository: buildSqliteResultsRepository(localPlatform().openServiceDb('results')),
-    now: () => new Date().toISOString(),
-  };
+/**
+ * The results service's adapters for this process, chosen by IMGREC_MODE and wired once (per Lambda cold start).
+ * The local adapters are imported only in local mode: Lambda bundles leave that module out (see
+ * infra/esbuild.config.cjs), and with it SQLite.
+ */
+export const resultsRuntime = once(async (): Promise<ResultsRuntime> => {
+  if (runtimeMode() === 'aws') return awsResultsRuntime();
+  const { localResultsRuntime } = await import('./localRuntime.js');
+  return localResultsRuntime();
 });

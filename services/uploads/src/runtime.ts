@@ -1,16 +1,6 @@
-import {
-  assertCallbackUrlAllowed,
-  callbackAllowHostsFromEnv,
-  defaultMinConfidence,
-  logger,
-  once,
-  runtimeMode,
-  type EventPublisher,
-  type Logger,
-} from '@imgrec/shared';
-import { localPlatform } from '@imgrec/shared/local';
+import { once, runtimeMode, type EventPublisher, type Logger } from '@imgrec/shared';
+import { awsUploadsRuntime } from './awsRuntime.js';
 import type { CheckCallbackUrl, PresignUpload, UploadsRepository } from './ports.js';
-import { buildSqliteUploadsRepository } from './adapters/sqliteUploadsRepository/sqliteUploadsRepository.js';
 
 export interface UploadsRuntime {
   repository: UploadsRepository;
@@ -22,26 +12,13 @@ export interface UploadsRuntime {
   log: Logger;
 }
 
-const localRuntime = (): UploadsRuntime => {
-  const platform = localPlatform();
-  const allowHosts = callbackAllowHostsFromEnv('local');
-  return {
-    repository: buildSqliteUploadsRepository(platform.openServiceDb('uploads')),
-    presignUpload: async (key, contentType, expiresInSeconds) =>
-      platform.blobStore.presignUpload(key, contentType, expiresInSeconds),
-    checkCallbackUrl: async (url) => {
-      await assertCallbackUrlAllowed(url, { allowHosts });
-    },
-    publisher: platform.publisherFor('imgrec.uploads'),
-    defaultMinConfidence: defaultMinConfidence('local'),
-    publicBaseUrl: platform.config.publicUrl,
-    log: logger.child({ service: 'uploads' }),
-  };
-};
-
-/** The uploads service's adapters for this process, chosen by IMGREC_MODE and wired once. */
-export const uploadsRuntime = once((): UploadsRuntime => {
-  const mode = runtimeMode();
-  if (mode === 'local') return localRuntime();
-  throw new Error('aws mode adapters for the uploads service are not wired yet');
+/**
+ * The uploads service's adapters for this process, chosen by IMGREC_MODE and wired once (per Lambda cold start).
+ * The local adapters are imported only in local mode: Lambda bundles leave that module out (see
+ * infra/esbuild.config.cjs), and with it SQLite and every other local-only dependency.
+ */
+export const uploadsRuntime = once(async (): Promise<UploadsRuntime> => {
+  if (runtimeMode() === 'aws') return awsUploadsRuntime();
+  const { localUploadsRuntime } = await import('./localRuntime.js');
+  return localUploadsRuntime();
 });

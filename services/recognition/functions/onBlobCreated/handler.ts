@@ -13,9 +13,9 @@ export interface OnBlobCreatedDeps extends RecognizeBlobDeps {
  * BlobCreated, buffered through the recognition queue so concurrency stays under the recognizer's limit. Each
  * record succeeds or fails on its own (partial batch response); a malformed message is a bug, logged and dropped.
  */
-export const buildHandler = (deps: () => OnBlobCreatedDeps) =>
+export const buildHandler = (deps: () => OnBlobCreatedDeps | Promise<OnBlobCreatedDeps>) =>
   middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const wiring = deps();
+    const wiring = await deps();
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     await Promise.all(
       event.Records.map(async (record) => {
@@ -44,5 +44,5 @@ export const handler = buildHandler(recognitionRuntime);
 
 /** Loads the model before the first message, so /health turns green only when recognition can run. */
 export const init = async (): Promise<void> => {
-  await recognitionRuntime().ready();
+  await (await recognitionRuntime()).ready();
 };

@@ -55,7 +55,10 @@ const photo = readFileSync(join(FIXTURES, 'dog.jpg'));
 
 describe('recognizeBlob', () => {
   it('announces the labels with every fact the consumers need', async () => {
-    const published = await run(photo, recognizer(async () => [dog]));
+    const published = await run(
+      photo,
+      recognizer(async () => [dog]),
+    );
     expect(published).toEqual([
       {
         detailType: 'LabelsDetected',

@@ -11,13 +11,13 @@ export interface CreateUploadHandlerDeps extends CreateUploadDeps {
 }
 
 /** POST /blobs: validate at the edge, create the upload, answer 201 (or the replayed 201 of an idempotent retry). */
-export const buildHandler = (deps: () => CreateUploadHandlerDeps) =>
+export const buildHandler = (deps: () => CreateUploadHandlerDeps | Promise<CreateUploadHandlerDeps>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpErrorHandler())
     .handler(async (event) => {
       const request = parseUploadRequest(readJsonBody(event));
       const idempotencyKey = parseIdempotencyKey(event.headers['idempotency-key']);
-      const wiring = deps();
+      const wiring = await deps();
       const { response, replayed } = await createUpload(
         {
           request,

@@ -87,7 +87,7 @@ describe('startLocalServer', () => {
   it('refuses an API body over 1 MB with 413', async () => {
     const response = await fetch(`${baseUrl}/things`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
     expect(response.status).toBe(413);
-    expect((await response.json()).error.code).toBe('payload_too_large');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 
   it('logs one line per request without the query string', async () => {

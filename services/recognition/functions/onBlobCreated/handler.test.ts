@@ -1,0 +1,142 @@
+import { describe, expect, it } from '@jest/globals';
+import { DetectLabelsCommand, RekognitionClient, ThrottlingException } from '@aws-sdk/client-rekognition';
+import { buildLogger, type BusEvent, type DomainEvent, type EventDetail } from '@imgrec/shared';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { dogOnGrass } from '../../src/adapters/rekognitionRecognizer/detectLabelsResponses.js';
+import { buildRekognitionRecognizer } from '../../src/adapters/rekognitionRecognizer/rekognitionRecognizer.js';
+import { buildHandler } from './handler.js';
+
+const PHOTO = readFileSync(new URL('../../../../fixtures/images/dog.jpg', import.meta.url));
+const BUCKET = 'imgrec-dev-images-123456789012-eu-west-1';
+
+const blobCreated = (blobId: string): EventDetail<'BlobCreated'> => ({
+  blob_id: blobId,
+  key: blobId,
+  size: PHOTO.byteLength,
+  options: { min_confidence: 55, max_labels: 20 },
+  callback_url: 'https://hooks.example.com/imgrec',
+  created_at: '2026-11-27T12:00:00.000Z',
+  stored_at: '2026-11-27T12:00:30.000Z',
+});
+
+/** The event the BlobCreated rule puts on the recognition queue: EventBridge's envelope, as the message body. */
+const envelope = (detail: EventDetail<'BlobCreated'>): BusEvent<'BlobCreated'> => ({
+  version: '0',
+  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+  source: 'imgrec.uploads',
+  account: '123456789012',
+  time: '2026-11-27T12:00:31Z',
+  region: 'eu-west-1',
+  resources: [],
+  'detail-type': 'BlobCreated',
+  detail,
+});
+
+/** An SQS record as Lambda's event source mapping delivers it. */
+const sqsRecord = (messageId: string, body: string, receiveCount = 1): SQSRecord => ({
+  messageId,
+  receiptHandle: `AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a…${messageId}`,
+  body,
+  attributes: {
+    ApproximateReceiveCount: String(receiveCount),
+    SentTimestamp: '1795867231000',
+    SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+    ApproximateFirstReceiveTimestamp: '1795867231012',
+  },
+  messageAttributes: {},
+  md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:imgrec-recognition-dev-RecognitionQueue-9K2XJ3L1',
+  awsRegion: 'eu-west-1',
+});
+
+const wiring = () => {
+  const client = new RekognitionClient({ region: 'eu-west-1' });
+  const rekognition = mockClient(client);
+  const published: DomainEvent[] = [];
+  const logged: string[] = [];
+  const handler = buildHandler(() => ({
+    readImageHead: async (_image, length) => ({ head: PHOTO.subarray(0, length), size: PHOTO.byteLength }),
+    recognizer: buildRekognitionRecognizer(client, { bucket: BUCKET, maxAttempts: 2, sleep: async () => undefined }),
+    publisher: { publish: async (...events) => void published.push(...events) },
+    log: buildLogger({}, { write: (line) => logged.push(line) }),
+    maxAttempts: 3,
+  }));
+  return {
+    rekognition,
+    published,
+    logged,
+    handle: (...records: SQSRecord[]) => handler({ Records: records } satisfies SQSEvent, {} as Context),
+  };
+};
+
+describe('onBlobCreated handler', () => {
+  it('labels the blob of a queued BlobCreated and announces LabelsDetected', async () => {
+    const { rekognition, published, handle } = wiring();
+    rekognition.on(DetectLabelsCommand).resolves(dogOnGrass);
+
+    const response = await handle(sqsRecord('m1', JSON.stringify(envelope(blobCreated('blob-1')))));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(published).toEqual([
+      {
+        detailType: 'LabelsDetected',
+        detail: expect.objectContaining({
+          blob_id: 'blob-1',
+          labels: ['animal', 'dog', 'grass', 'canine', 'mammal', 'pet', 'plant'],
+          model: { provider: 'rekognition', name: 'DetectLabels', version: '3.0' },
+        }),
+      },
+    ]);
+  });
+
+  it('reports only the records to retry, so SQS keeps those and deletes the rest', async () => {
+    const { rekognition, published, handle } = wiring();
+    rekognition
+      .on(DetectLabelsCommand, { Image: { S3Object: { Bucket: BUCKET, Name: 'blob-throttled' } } })
+      .rejects(new ThrottlingException({ message: 'Slow down', $metadata: {} }))
+      .on(DetectLabelsCommand, { Image: { S3Object: { Bucket: BUCKET, Name: 'blob-ok' } } })
+      .resolves(dogOnGrass);
+
+    const response = await handle(
+      sqsRecord('m-throttled', JSON.stringify(envelope(blobCreated('blob-throttled')))),
+      sqsRecord('m-ok', JSON.stringify(envelope(blobCreated('blob-ok')))),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-throttled' }] });
+    expect(published.map((event) => [event.detailType, event.detail.blob_id])).toEqual([['LabelsDetected', 'blob-ok']]);
+  });
+
+  it('announces a retryable failure on the last receive instead of leaving the blob processing', async () => {
+    const { rekognition, published, handle } = wiring();
+    rekognition.on(DetectLabelsCommand).rejects(new ThrottlingException({ message: 'Slow down', $metadata: {} }));
+
+    const response = await handle(sqsRecord('m1', JSON.stringify(envelope(blobCreated('blob-1'))), 3));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(published).toEqual([
+      {
+        detailType: 'RecognitionFailed',
+        detail: expect.objectContaining({
+          blob_id: 'blob-1',
+          error: { code: 'recognizer_throttled', message: expect.any(String), retryable: true },
+        }),
+      },
+    ]);
+  });
+
+  it('drops a message that is not a BlobCreated event, with an error in the log', async () => {
+    const { rekognition, published, logged, handle } = wiring();
+
+    const response = await handle(sqsRecord('m-bad', '{"detail-type":"BlobCreated","source":"imgrec.uploads"}'));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(published).toEqual([]);
+    expect(rekognition.commandCalls(DetectLabelsCommand)).toEqual([]);
+    expect(logged.map((line) => JSON.parse(line))).toMatchObject([
+      { level: 'error', message: 'malformed recognition message dropped', message_id: 'm-bad' },
+    ]);
+  });
+});

@@ -1,0 +1,109 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { blobViewSchema, eventDetailSchemas } from '@imgrec/shared';
+import { z } from 'zod';
+import type { ResultsRecord, ResultsRepository } from '../../ports.js';
+
+export interface DynamoResultsRepositoryConfig {
+  tableName: string;
+}
+
+// A few rounds are plenty: a conflict needs another invocation to write the same blob between one read and one write.
+const MAX_WRITE_ATTEMPTS = 5;
+
+const earlyCallbackOutcomesSchema = z.array(
+  z.discriminatedUnion('detailType', [
+    z.object({ detailType: z.literal('CallbackDelivered'), detail: eventDetailSchemas.CallbackDelivered }),
+    z.object({ detailType: z.literal('CallbackFailed'), detail: eventDetailSchemas.CallbackFailed }),
+  ]),
+);
+
+/** One blob's item. `status` is the view's, at the top level for queries and the console. */
+interface ResultsItem {
+  blob_id: string;
+  version: number;
+  status?: string;
+  view?: unknown;
+  early_callback_outcomes?: unknown;
+}
+
+/** Stored items are parsed, not cast: an item written by an older release fails loudly instead of leaking out. */
+const decode = (item: ResultsItem): ResultsRecord => ({
+  ...(item.view !== undefined && { view: blobViewSchema.parse(item.view) }),
+  ...(item.early_callback_outcomes !== undefined && {
+    earlyCallbackOutcomes: earlyCallbackOutcomesSchema.parse(item.early_callback_outcomes),
+  }),
+});
+
+/** The record as plain JSON data: the round trip drops undefined fields, which DynamoDB cannot store. */
+const encode = (blobId: string, version: number, record: ResultsRecord): ResultsItem =>
+  JSON.parse(
+    JSON.stringify({
+      blob_id: blobId,
+      version,
+      status: record.view?.status,
+      view: record.view,
+      early_callback_outcomes: record.earlyCallbackOutcomes,
+    }),
+  ) as ResultsItem;
+
+const isConditionalCheckFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * The results repository on DynamoDB (aws mode): one item per blob, with the view and early callback outcomes as
+ * maps and a `version` that every write checks and bumps, the same compare-and-set the SQLite adapter does. A write
+ * that loses to another writer reads the item again and recomputes, so state only moves forward. Reads are strongly
+ * consistent, so a client that got a webhook then reads the view the webhook announced.
+ */
+export const buildDynamoResultsRepository = (
+  client: DynamoDBDocumentClient,
+  config: DynamoResultsRepositoryConfig,
+): ResultsRepository => {
+  const TableName = config.tableName;
+
+  const read = async (blobId: string) => {
+    const { Item } = await client.send(new GetCommand({ TableName, Key: { blob_id: blobId }, ConsistentRead: true }));
+    return Item as ResultsItem | undefined;
+  };
+
+  /** Writes `version` of the record if the stored version is still `version - 1`; false when another writer won. */
+  const writeVersion = async (blobId: string, version: number, record: ResultsRecord): Promise<boolean> => {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName,
+          Item: encode(blobId, version, record),
+          ...(version === 1
+            ? { ConditionExpression: 'attribute_not_exists(blob_id)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': version - 1 },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    get: async (blobId) => {
+      const item = await read(blobId);
+      return item?.view === undefined ? undefined : blobViewSchema.parse(item.view);
+    },
+
+    apply: async (blobId, change) => {
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+        const item = await read(blobId);
+        const current = item === undefined ? undefined : decode(item);
+        const next = change(current);
+        if (next === undefined) return current;
+        if (await writeVersion(blobId, (item?.version ?? 0) + 1, next)) return next;
+      }
+      throw new Error(`results for blob ${blobId} kept changing under concurrent writers`);
+    },
+  };
+};

@@ -1,0 +1,148 @@
+import { describe, expect, it } from '@jest/globals';
+import type { BlobStatus, BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
+import type { ResultsRecord, ResultsRepository } from '../../ports.js';
+
+export const CONTRACT_BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+export interface ResultsRepositoryHarness {
+  repository: ResultsRepository;
+  /**
+   * Another writer (another process or invocation) replaces the blob's view, bumping its version the way every
+   * adapter write does. Called from inside a `change`; it must land before the repository's next write.
+   */
+  writeConcurrently(view: BlobView): void;
+  /** Another writer creates the blob's record with `view` first. Same timing as writeConcurrently. */
+  createConcurrently(view: BlobView): void;
+}
+
+const viewWith = (status: BlobStatus): BlobView => ({
+  blob_id: CONTRACT_BLOB_ID,
+  status,
+  options: { min_confidence: 30, max_labels: 20 },
+  created_at: '2026-11-27T12:00:00.000Z',
+  updated_at: '2026-11-27T12:00:00.000Z',
+});
+
+const succeededView: BlobView = {
+  ...viewWith('succeeded'),
+  labels: ['dog', 'animal'],
+  label_details: [
+    {
+      name: 'dog',
+      confidence: 97.1,
+      parents: ['animal'],
+      instances: [{ confidence: 97.1, bounding_box: { left: 0.1, top: 0.2, width: 0.5, height: 0.4 } }],
+    },
+  ],
+  model: { provider: 'rekognition', name: 'DetectLabels', version: '3.0' },
+  callback: { url: 'https://hooks.example.com/imgrec', status: 'pending', attempts: 0 },
+  completed_at: '2026-11-27T12:00:02.000Z',
+};
+
+const delivered: CallbackOutcomeEvent = {
+  detailType: 'CallbackDelivered',
+  detail: {
+    blob_id: CONTRACT_BLOB_ID,
+    webhook_id: 'msg_1',
+    attempts: 1,
+    last_attempt_at: '2026-11-27T12:03:00.000Z',
+    last_status_code: 200,
+  },
+};
+
+/**
+ * The ResultsRepository port's contract: run it against every adapter (SQLite, DynamoDB) so that the read model's
+ * compare-and-set behaves the same in both modes.
+ */
+export const describeResultsRepositoryContract = (
+  adapter: string,
+  build: () => ResultsRepositoryHarness | Promise<ResultsRepositoryHarness>,
+) => {
+  describe(`ResultsRepository contract: ${adapter}`, () => {
+    it('reads nothing for a blob it has never seen', async () => {
+      const { repository } = await build();
+      expect(await repository.get(CONTRACT_BLOB_ID)).toBeUndefined();
+      expect(await repository.apply(CONTRACT_BLOB_ID, () => undefined)).toBeUndefined();
+    });
+
+    it('creates the record on the first write and serves its view, labels and all', async () => {
+      const { repository } = await build();
+      expect(await repository.apply(CONTRACT_BLOB_ID, () => ({ view: succeededView }))).toStrictEqual({
+        view: succeededView,
+      });
+      expect(await repository.get(CONTRACT_BLOB_ID)).toStrictEqual(succeededView);
+    });
+
+    it('hands the stored record to the next change', async () => {
+      const { repository } = await build();
+      await repository.apply(CONTRACT_BLOB_ID, () => ({ view: viewWith('awaiting_upload') }));
+      const seen: (ResultsRecord | undefined)[] = [];
+      await repository.apply(CONTRACT_BLOB_ID, (current) => {
+        seen.push(current);
+        return { view: viewWith('processing') };
+      });
+      expect(seen).toStrictEqual([{ view: viewWith('awaiting_upload') }]);
+      expect(await repository.get(CONTRACT_BLOB_ID)).toStrictEqual(viewWith('processing'));
+    });
+
+    it('writes nothing when the change returns undefined, and resolves to the record as stored', async () => {
+      const { repository } = await build();
+      await repository.apply(CONTRACT_BLOB_ID, () => ({ view: viewWith('processing') }));
+      expect(await repository.apply(CONTRACT_BLOB_ID, () => undefined)).toStrictEqual({
+        view: viewWith('processing'),
+      });
+    });
+
+    it('keeps early callback outcomes with no view, and serves no view for them', async () => {
+      const { repository } = await build();
+      await repository.apply(CONTRACT_BLOB_ID, () => ({ earlyCallbackOutcomes: [delivered] }));
+      expect(await repository.get(CONTRACT_BLOB_ID)).toBeUndefined();
+      expect(await repository.apply(CONTRACT_BLOB_ID, () => undefined)).toStrictEqual({
+        earlyCallbackOutcomes: [delivered],
+      });
+    });
+
+    it('recomputes on the fresh record when another writer got in between, so state cannot regress', async () => {
+      const { repository, writeConcurrently } = await build();
+      await repository.apply(CONTRACT_BLOB_ID, () => ({ view: viewWith('awaiting_upload') }));
+      const statusesSeen: (BlobStatus | undefined)[] = [];
+
+      const stored = await repository.apply(CONTRACT_BLOB_ID, (current) => {
+        statusesSeen.push(current?.view?.status);
+        if (statusesSeen.length === 1) writeConcurrently(succeededView);
+        // The BlobCreated rule: only an awaiting_upload blob moves to processing.
+        return current?.view?.status === 'awaiting_upload' ? { view: viewWith('processing') } : undefined;
+      });
+
+      expect(statusesSeen).toStrictEqual(['awaiting_upload', 'succeeded']);
+      expect(stored).toStrictEqual({ view: succeededView });
+      expect(await repository.get(CONTRACT_BLOB_ID)).toStrictEqual(succeededView);
+    });
+
+    it('recomputes as an update when another writer created the record first', async () => {
+      const { repository, createConcurrently } = await build();
+      const statusesSeen: (BlobStatus | undefined)[] = [];
+
+      await repository.apply(CONTRACT_BLOB_ID, (current) => {
+        statusesSeen.push(current?.view?.status);
+        if (statusesSeen.length === 1) createConcurrently(viewWith('processing'));
+        return current === undefined ? { view: viewWith('awaiting_upload') } : undefined;
+      });
+
+      expect(statusesSeen).toStrictEqual([undefined, 'processing']);
+      expect(await repository.get(CONTRACT_BLOB_ID)).toStrictEqual(viewWith('processing'));
+    });
+
+    it('gives up with an error when every write loses to another writer', async () => {
+      const { repository, writeConcurrently } = await build();
+      await repository.apply(CONTRACT_BLOB_ID, () => ({ view: viewWith('awaiting_upload') }));
+      await expect(
+        repository.apply(CONTRACT_BLOB_ID, () => {
+          writeConcurrently(viewWith('awaiting_upload'));
+          return { view: viewWith('processing') };
+        }),
+      ).rejects.toThrow(`results for blob ${CONTRACT_BLOB_ID} kept changing under concurrent writers`);
+      expect(await repository.get(CONTRACT_BLOB_ID)).toStrictEqual(viewWith('awaiting_upload'));
+    });
+  });
+};

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import { IDEMPOTENCY_WINDOW_MS, type UploadRecord } from '../../ports.js';
+import { buildDynamoUploadsRepository, UPLOADS_TABLE_TTL_ATTRIBUTE } from './awsDynamoUploadsRepository.js';
+
+const TABLE = 'uploads';
+const T0 = Date.parse('2026-11-27T12:00:00.000Z');
+
+const record: UploadRecord = {
+  blob_id: 'q1Xw3-_9ZkLmNoPqRsTuVw',
+  content_type: 'image/jpeg',
+  options: { min_confidence: 55, max_labels: 20 },
+  created_at: '2026-11-27T12:00:00.000Z',
+  expires_at: '2026-11-27T12:10:00.000Z',
+};
+
+describe('buildDynamoUploadsRepository', () => {
+  let emulator: DynamoEmulator;
+  let documents: DynamoDBDocumentClient;
+
+  beforeAll(async () => {
+    emulator = await startDynamoEmulator();
+    documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
+    );
+    await documents.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    documents.destroy();
+    await emulator.stop();
+  });
+
+  const item = async (pk: string) => (await documents.send(new GetCommand({ TableName: TABLE, Key: { pk } }))).Item;
+
+  it('gives an Idempotency-Key a TTL at the end of its window, and the upload itself none', async () => {
+    const repository = buildDynamoUploadsRepository(documents, { tableName: TABLE, now: () => T0 });
+    await repository.create(record, {
+      key: 'order-42',
+      requestHash: 'hash',
+      response: {
+        blob_id: record.blob_id,
+        upload_url: 'https://images.example.com/upload',
+        upload_method: 'PUT',
+        upload_headers: { 'Content-Type': 'image/jpeg' },
+        expires_at: record.expires_at,
+        status_url: `https://api.example.com/blobs/${record.blob_id}`,
+      },
+    });
+
+    expect(await item('idempotency#order-42')).toMatchObject({
+      created_at_ms: T0,
+      [UPLOADS_TABLE_TTL_ATTRIBUTE]: (T0 + IDEMPOTENCY_WINDOW_MS) / 1000,
+    });
+    expect(await item(`upload#${record.blob_id}`)).not.toHaveProperty(UPLOADS_TABLE_TTL_ATTRIBUTE);
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  IDEMPOTENCY_WINDOW_MS,
+  type CreateUploadResponse,
+  type IdempotentRequest,
+  type UploadRecord,
+  type UploadsRepository,
+} from '../../ports.js';
+
+export interface DynamoUploadsRepositoryConfig {
+  tableName: string;
+  now?: () => number;
+}
+
+/** The table's TTL attribute (epoch seconds), set on idempotency keys only. */
+export const UPLOADS_TABLE_TTL_ATTRIBUTE = 'delete_after';
+
+/** Both kinds of item share the table's one key attribute, `pk`, told apart by a prefix. */
+const uploadPk = (blobId: string) => `upload#${blobId}`;
+const idempotencyPk = (key: string) => `idempotency#${key}`;
+
+interface IdempotencyItem {
+  pk: string;
+  request_hash: string;
+  response: CreateUploadResponse;
+  created_at_ms: number;
+  delete_after: number;
+}
+
+const isConditionalCheckFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const toItem = (record: UploadRecord) => ({
+  pk: uploadPk(record.blob_id),
+  blob_id: record.blob_id,
+  content_type: record.content_type,
+  options: { min_confidence: record.options.min_confidence, max_labels: record.options.max_labels },
+  ...(record.callback_url === undefined ? {} : { callback_url: record.callback_url }),
+  created_at: record.created_at,
+  expires_at: record.expires_at,
+  ...(record.stored_at === undefined ? {} : { stored_at: record.stored_at }),
+});
+
+const toRecord = (item: Record<string, unknown>): UploadRecord => {
+  const { pk: _pk, ...record } = item;
+  return record as unknown as UploadRecord;
+};
+
+/**
+ * The uploads table on DynamoDB (aws mode), through the document client. Every write that must happen once is a
+ * conditional write: a blob's record is created once, its stored_at is set once, and an Idempotency-Key is claimed
+ * by one request only. DynamoDB's TTL deletes expired keys a day or two late, so reads check the window themselves.
+ */
+export const buildDynamoUploadsRepository = (
+  client: DynamoDBDocumentClient,
+  config: DynamoUploadsRepositoryConfig,
+): UploadsRepository => {
+  const TableName = config.tableName;
+  const now = config.now ?? Date.now;
+
+  const get = async (blobId: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName, Key: { pk: uploadPk(blobId) }, ConsistentRead: true }),
+    );
+    return Item && toRecord(Item);
+  };
+
+  const findIdempotent = async (key: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName, Key: { pk: idempotencyPk(key) }, ConsistentRead: true }),
+    );
+    const item = Item as IdempotencyItem | undefined;
+    if (!item || item.created_at_ms < now() - IDEMPOTENCY_WINDOW_MS) return undefined;
+    return { requestHash: item.request_hash, response: item.response };
+  };
+
+  /** Claims the key for this request unless another request holds it within the window. */
+  const claimIdempotencyKey = async (idempotency: IdempotentRequest): Promise<boolean> => {
+    const createdAtMs = now();
+    const item: IdempotencyItem = {
+      pk: idempotencyPk(idempotency.key),
+      request_hash: idempotency.requestHash,
+      response: idempotency.response,
+      created_at_ms: createdAtMs,
+      delete_after: Math.ceil((createdAtMs + IDEMPOTENCY_WINDOW_MS) / 1000),
+    };
+    try {
+      await client.send(
+        new PutCommand({
+          TableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR created_at_ms < :windowStart',
+          ExpressionAttributeValues: { ':windowStart': createdAtMs - IDEMPOTENCY_WINDOW_MS },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    get,
+    findIdempotent,
+
+    // The record is written before the key is claimed: a crash in between leaves a record nobody was given, never
+    // a key that replays a response for a blob without a record.
+    create: async (record, idempotency) => {
+      await client.send(
+        new PutCommand({ TableName, Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      if (!idempotency || (await claimIdempotencyKey(idempotency))) return { created: true };
+      // Another request claimed the key first: this blob will never be announced, so its record goes.
+      await client.send(new DeleteCommand({ TableName, Key: { pk: uploadPk(record.blob_id) } }));
+      const existing = await findIdempotent(idempotency.key);
+      if (!existing) throw new Error(`Idempotency-Key ${idempotency.key} expired while it was being claimed`);
+      return { created: false, existing };
+    },
+
+    markStored: async (blobId, storedAt) => {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: uploadPk(blobId) },
+            UpdateExpression: 'SET stored_at = :storedAt',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(stored_at)',
+            ExpressionAttributeValues: { ':storedAt': storedAt },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes && toRecord(Attributes);
+      } catch (error) {
+        // Unknown blob, or stored before: either way the record as it is answers.
+        if (isConditionalCheckFailure(error)) return get(blobId);
+        throw error;
+      }
+    },
+  };
+};

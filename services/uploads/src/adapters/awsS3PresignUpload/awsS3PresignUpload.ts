@@ -1,0 +1,37 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { PresignUpload } from '../../ports.js';
+
+export interface S3PresignUploadConfig {
+  /** The image bucket; the object key is the blob id. */
+  bucket: string;
+  now?: () => Date;
+}
+
+/**
+ * PresignUpload on S3: a presigned PutObject URL with Content-Type among its signed headers, so S3 refuses a PUT
+ * that declares another type. Build the client with buildS3Client: with the SDK's default checksum setting, a CRC32
+ * of an empty body is signed into the URL and every real upload fails. The URL carries the function's temporary
+ * credentials, so the function's role needs s3:PutObject on the bucket's objects.
+ */
+export const buildS3PresignUpload =
+  (client: S3Client, config: S3PresignUploadConfig): PresignUpload =>
+  async (key, contentType, expiresInSeconds) => {
+    // SigV4 dates have whole seconds; sign with a whole second so expiresAt is exactly when S3 stops accepting.
+    const signedAt = new Date(Math.floor((config.now?.() ?? new Date()).getTime() / 1000) * 1000);
+    const url = await getSignedUrl(
+      client,
+      new PutObjectCommand({ Bucket: config.bucket, Key: key, ContentType: contentType }),
+      {
+        expiresIn: expiresInSeconds,
+        signingDate: signedAt,
+        // Left to its defaults the presigner signs only `host`, and an upload could declare any type.
+        signableHeaders: new Set(['content-type']),
+      },
+    );
+    return {
+      url,
+      headers: { 'Content-Type': contentType },
+      expiresAt: new Date(signedAt.getTime() + expiresInSeconds * 1000),
+    };
+  };

@@ -1,0 +1,127 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  IDEMPOTENCY_WINDOW_MS,
+  type CreateUploadResponse,
+  type IdempotentRequest,
+  type UploadRecord,
+  type UploadsRepository,
+} from '../../ports.js';
+
+const T0 = Date.parse('2026-11-27T12:00:00.000Z');
+
+const record = (blobId: string, extra: Partial<UploadRecord> = {}): UploadRecord => ({
+  blob_id: blobId,
+  content_type: 'image/png',
+  options: { min_confidence: 55, max_labels: 20 },
+  callback_url: 'https://hooks.example.com/imgrec',
+  created_at: '2026-11-27T12:00:00.000Z',
+  expires_at: '2026-11-27T12:10:00.000Z',
+  ...extra,
+});
+
+const responseFor = (blobId: string): CreateUploadResponse => ({
+  blob_id: blobId,
+  upload_url: `https://images.example.com/${blobId}?X-Amz-Signature=abc`,
+  upload_method: 'PUT',
+  upload_headers: { 'Content-Type': 'image/png' },
+  expires_at: '2026-11-27T12:10:00.000Z',
+  status_url: `https://api.example.com/blobs/${blobId}`,
+});
+
+const underKey = (blobId: string, requestHash: string): IdempotentRequest => ({
+  key: 'order-42',
+  requestHash,
+  response: responseFor(blobId),
+});
+
+/**
+ * The UploadsRepository port's contract: run it against every adapter (SQLite, DynamoDB) so that idempotency and
+ * the one-time stored_at behave the same in both modes. `build` gets the clock the repository must use.
+ */
+export const describeUploadsRepositoryContract = (
+  adapter: string,
+  build: (now: () => number) => UploadsRepository | Promise<UploadsRepository>,
+) => {
+  describe(`UploadsRepository contract: ${adapter}`, () => {
+    it('saves a new upload and reads it back; an unknown blob reads as undefined', async () => {
+      const repository = await build(() => T0);
+      expect(await repository.create(record('blob-a'))).toEqual({ created: true });
+      expect(await repository.get('blob-a')).toEqual(record('blob-a'));
+      expect(await repository.get('blob-unknown')).toBeUndefined();
+    });
+
+    it('keeps an upload without a callback_url without one', async () => {
+      const repository = await build(() => T0);
+      const { callback_url: _callbackUrl, ...withoutCallback } = record('blob-a');
+      await repository.create(withoutCallback);
+      expect(await repository.get('blob-a')).toStrictEqual(withoutCallback);
+    });
+
+    it('records the first time the image was stored, and keeps it when told again', async () => {
+      const repository = await build(() => T0);
+      await repository.create(record('blob-a'));
+      const first = '2026-11-27T12:01:00.000Z';
+      expect(await repository.markStored('blob-a', first)).toEqual(record('blob-a', { stored_at: first }));
+      expect(await repository.markStored('blob-a', '2026-11-27T12:02:00.000Z')).toEqual(
+        record('blob-a', { stored_at: first }),
+      );
+      expect(await repository.get('blob-a')).toEqual(record('blob-a', { stored_at: first }));
+    });
+
+    it('marks nothing for a blob it never saved', async () => {
+      const repository = await build(() => T0);
+      expect(await repository.markStored('blob-unknown', '2026-11-27T12:01:00.000Z')).toBeUndefined();
+      expect(await repository.get('blob-unknown')).toBeUndefined();
+    });
+
+    it('remembers the response under its Idempotency-Key', async () => {
+      const repository = await build(() => T0);
+      await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
+      expect(await repository.findIdempotent('order-42')).toEqual({
+        requestHash: 'hash-a',
+        response: responseFor('blob-a'),
+      });
+      expect(await repository.findIdempotent('order-43')).toBeUndefined();
+    });
+
+    it('saves nothing under a key already held, and returns the request that holds it', async () => {
+      const repository = await build(() => T0);
+      await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
+      expect(await repository.create(record('blob-b'), underKey('blob-b', 'hash-b'))).toEqual({
+        created: false,
+        existing: { requestHash: 'hash-a', response: responseFor('blob-a') },
+      });
+      expect(await repository.get('blob-b')).toBeUndefined();
+    });
+
+    it('frees a key once its 24 hours are over', async () => {
+      let clock = T0;
+      const repository = await build(() => clock);
+      await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
+      clock = T0 + IDEMPOTENCY_WINDOW_MS + 1;
+      expect(await repository.findIdempotent('order-42')).toBeUndefined();
+      expect(await repository.create(record('blob-b'), underKey('blob-b', 'hash-b'))).toEqual({ created: true });
+      expect(await repository.findIdempotent('order-42')).toEqual({
+        requestHash: 'hash-b',
+        response: responseFor('blob-b'),
+      });
+    });
+
+    it('lets exactly one of two concurrent requests claim a key', async () => {
+      const repository = await build(() => T0);
+      const results = await Promise.all([
+        repository.create(record('blob-a'), underKey('blob-a', 'hash-a')),
+        repository.create(record('blob-b'), underKey('blob-b', 'hash-b')),
+      ]);
+      const winner = results.findIndex((result) => result.created);
+      const loser = results[1 - winner];
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      const winnerId = winner === 0 ? 'blob-a' : 'blob-b';
+      expect(loser).toEqual({
+        created: false,
+        existing: { requestHash: winner === 0 ? 'hash-a' : 'hash-b', response: responseFor(winnerId) },
+      });
+      expect(await repository.get(winner === 0 ? 'blob-b' : 'blob-a')).toBeUndefined();
+    });
+  });
+};
