@@ -20,7 +20,7 @@ import {
  * `npm run bench`: the detector alone, then the whole local stack over HTTP, on the same photos in one run, so the
  * ratio between them means something on a noisy machine. Bounded in images and time; prints a Markdown table.
  */
-const IMAGES = Number(process.env.BENCH_IMAGES ?? 80);
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 120);
 const WEBHOOK_MESSAGES = 400;
 const CALLBACK_IMAGES = 30;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
@@ -91,7 +91,7 @@ const endToEnd = async () => {
       if (Date.now() - startedAt > 300_000) throw new Error('end-to-end run did not finish in 5 minutes');
       // Completion times come from the server (completed_at), so polling slowly costs no accuracy and keeps the
       // client from competing with the stack for the CPU.
-      await new Promise((wait) => setTimeout(wait, 250));
+      await new Promise((wait) => setTimeout(wait, 1000));
     }
     const finishedAt = Math.max(...[...results.values()].map((blob) => Date.parse(String(blob.completed_at))));
     const seconds = (finishedAt - startedAt) / 1000;

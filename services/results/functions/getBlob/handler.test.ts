@@ -1,32 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { blobViewSchema, type BlobView } from '@imgrec/shared';
+import { blobViewSchema } from '@imgrec/shared';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
 import type { ResultsRepository } from '../../src/ports.js';
 import { buildHandler } from './handler.js';
+import { SAMPLE_BLOB_ID, succeededView as sampleSucceededView } from '../../src/testing/sampleViews.js';
 
-const BLOB_ID = 'q1Xw3-_9ZkLmNoPqRsTuVw';
+const BLOB_ID = SAMPLE_BLOB_ID;
 
-const succeededView: BlobView = {
-  blob_id: BLOB_ID,
-  status: 'succeeded',
-  labels: ['car', 'vehicle', 'transportation'],
-  label_details: [
-    {
-      name: 'car',
-      confidence: 97.1,
-      parents: ['vehicle', 'transportation'],
-      instances: [{ confidence: 97.1, bounding_box: { left: 0.1, top: 0.2, width: 0.5, height: 0.4 } }],
-    },
-  ],
-  model: { provider: 'local', name: 'centernet', version: 'human-3.3.6' },
-  options: { min_confidence: 30, max_labels: 20 },
-  callback: { url: 'https://hooks.example.com/imgrec', status: 'pending', attempts: 0 },
-  created_at: '2026-11-27T12:00:00.000Z',
-  updated_at: '2026-11-27T12:02:01.000Z',
-  completed_at: '2026-11-27T12:02:00.000Z',
-};
+const succeededView = sampleSucceededView(BLOB_ID);
 
 /** The event API Gateway HTTP API (payload format 2.0) sends for `GET /blobs/{blob_id}`. */
 const getBlobRequest = (blobId: string): APIGatewayProxyEventV2 => ({

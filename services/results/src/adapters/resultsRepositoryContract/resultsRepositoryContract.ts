@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BlobStatus, BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
 import type { ResultsRecord, ResultsRepository } from '../../ports.js';
+import { succeededView as sampleSucceededView, viewWith as sampleView } from '../../testing/sampleViews.js';
 
 export const CONTRACT_BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -15,29 +16,9 @@ export interface ResultsRepositoryHarness {
   createConcurrently(view: BlobView): void;
 }
 
-const viewWith = (status: BlobStatus): BlobView => ({
-  blob_id: CONTRACT_BLOB_ID,
-  status,
-  options: { min_confidence: 30, max_labels: 20 },
-  created_at: '2026-11-27T12:00:00.000Z',
-  updated_at: '2026-11-27T12:00:00.000Z',
-});
+const viewWith = (status: BlobStatus) => sampleView(status, CONTRACT_BLOB_ID);
 
-const succeededView: BlobView = {
-  ...viewWith('succeeded'),
-  labels: ['dog', 'animal'],
-  label_details: [
-    {
-      name: 'dog',
-      confidence: 97.1,
-      parents: ['animal'],
-      instances: [{ confidence: 97.1, bounding_box: { left: 0.1, top: 0.2, width: 0.5, height: 0.4 } }],
-    },
-  ],
-  model: { provider: 'rekognition', name: 'DetectLabels', version: '3.0' },
-  callback: { url: 'https://hooks.example.com/imgrec', status: 'pending', attempts: 0 },
-  completed_at: '2026-11-27T12:00:02.000Z',
-};
+const succeededView = sampleSucceededView(CONTRACT_BLOB_ID);
 
 const delivered: CallbackOutcomeEvent = {
   detailType: 'CallbackDelivered',

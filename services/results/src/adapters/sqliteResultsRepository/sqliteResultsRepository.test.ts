@@ -3,16 +3,11 @@ import Database from 'better-sqlite3';
 import type { BlobStatus, BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
 import type { ResultsRecord } from '../../ports.js';
 import { buildSqliteResultsRepository } from './sqliteResultsRepository.js';
+import { viewWith as sampleView } from '../../testing/sampleViews.js';
 
 const BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
-const viewWith = (status: BlobStatus): BlobView => ({
-  blob_id: BLOB_ID,
-  status,
-  options: { min_confidence: 30, max_labels: 20 },
-  created_at: '2026-11-27T12:00:00.000Z',
-  updated_at: '2026-11-27T12:00:00.000Z',
-});
+const viewWith = (status: BlobStatus) => sampleView(status, BLOB_ID);
 
 const delivered: CallbackOutcomeEvent = {
   detailType: 'CallbackDelivered',
