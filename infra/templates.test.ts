@@ -12,14 +12,18 @@ import {
   type DynamoEmulator,
   type S3Emulator,
 } from '@imgrec/shared/aws/testing';
+import { generateWebhookSecret, webhookIdForBlob } from '@imgrec/shared';
 import { execFile, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Webhook } from 'standardwebhooks';
 import { UPLOADS_TABLE_TTL_ATTRIBUTE } from '../services/uploads/src/adapters/awsDynamoUploadsRepository/awsDynamoUploadsRepository.js';
 import { dogOnGrass } from '../services/recognition/src/adapters/rekognitionRecognizer/detectLabelsResponses.js';
+import { labelsDetected } from '../services/webhooks/src/testing/outcomeEvents.js';
+import { startTestReceiver, type TestReceiver } from '../services/webhooks/src/testing/startTestReceiver.js';
 import { runBundle, unpackBundle } from './runBundle.js';
 import { startFakeAwsJsonApi, type FakeAwsJsonApi } from './startFakeAwsJsonApi.js';
 
@@ -49,9 +53,6 @@ const FUNCTIONS: Record<Service, string[]> = {
 const FUNCTION_COUNT = Object.values(FUNCTIONS).flat().length;
 
 const PHOTO = readFileSync(join(ROOT, 'fixtures/images/dog.jpg'));
-
-/** Services whose aws-mode wiring is not written yet: their bundles still import the local adapters statically. */
-const NOT_YET_WIRED_FOR_AWS = new Set<Service>(['webhooks']);
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -314,9 +315,7 @@ describe('function bundles', () => {
 
   for (const service of SERVICES) {
     for (const name of FUNCTIONS[service]) {
-      // it.failing turns red once the service is wired, as a reminder to move it out of NOT_YET_WIRED_FOR_AWS.
-      const test = NOT_YET_WIRED_FOR_AWS.has(service) ? it.failing : it;
-      test(`${service}/${name} imports in aws mode with nothing but its zip`, async () => {
+      it(`${service}/${name} imports in aws mode with nothing but its zip`, async () => {
         expect(await runBundle(handlerOf(service, name), { IMGREC_MODE: 'aws' })).toBe('function');
       });
     }
@@ -483,5 +482,147 @@ describe('function bundles', () => {
         options: { min_confidence: 55, max_labels: 5 },
       });
     }, 60_000);
+
+    describe('webhooks', () => {
+      const SECRET_PARAMETER = '/imgrec/test/webhook-secret';
+      // Two secrets, as during a rotation: each must verify every message.
+      const SECRETS = [generateWebhookSecret(), generateWebhookSecret()];
+      let webhooksAws: FakeAwsJsonApi;
+      let receiver: TestReceiver;
+      let webhooksEnv: Record<string, string>;
+      // The SQS client sends to the host of the queue URL, so the URLs point at the fake.
+      const queueUrl = () => `${webhooksAws.endpoint}/123456789012/DeliveryQueue`;
+
+      beforeAll(async () => {
+        [webhooksAws, receiver] = await Promise.all([
+          startFakeAwsJsonApi({
+            'AmazonSSM.GetParameter': (body) => ({
+              Parameter: { Name: body.Name, Type: 'SecureString', Value: SECRETS.join(' '), Version: 1 },
+            }),
+            'AmazonSQS.SendMessage': (body) => ({
+              MessageId: randomUUID(),
+              // The SDK checks it, as it would against SQS.
+              MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex'),
+            }),
+            'AmazonSQS.ChangeMessageVisibility': () => ({}),
+            'AWSEvents.PutEvents': (body) => ({
+              FailedEntryCount: 0,
+              Entries: (body.Entries as unknown[]).map((_, index) => ({ EventId: `event-${index}` })),
+            }),
+          }),
+          startTestReceiver((request, _index, response) =>
+            response.writeHead(request.path === '/failing' ? 503 : 204).end(),
+          ),
+        ]);
+        const { AttributeDefinitions, KeySchema } =
+          templates.get('webhooks')?.Resources.DeliveriesTable?.Properties ?? {};
+        const client = new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: dynamo.endpoint });
+        await client.send(
+          new CreateTableCommand({
+            TableName: 'DeliveriesTable',
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: AttributeDefinitions as AttributeDefinition[],
+            KeySchema: KeySchema as KeySchemaElement[],
+          }),
+        );
+        client.destroy();
+        webhooksEnv = {
+          ...env,
+          IMGREC_DELIVERIES_TABLE: 'DeliveriesTable',
+          IMGREC_DELIVERY_QUEUE_URL: queueUrl(),
+          IMGREC_DELIVERY_DLQ_URL: `${webhooksAws.endpoint}/123456789012/DeliveryDLQ`,
+          IMGREC_WEBHOOK_SECRET_PARAMETER: SECRET_PARAMETER,
+          // The receiver listens on loopback, which the SSRF guard refuses unless the host is allow-listed.
+          IMGREC_CALLBACK_ALLOW_HOSTS: '127.0.0.1',
+          AWS_ENDPOINT_URL_SSM: webhooksAws.endpoint,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: webhooksAws.endpoint,
+        };
+      }, 30_000);
+
+      afterAll(async () => {
+        await Promise.all([webhooksAws.stop(), receiver.close()]);
+      });
+
+      const requestsTo = (target: string) =>
+        webhooksAws.requests.filter((request) => request.target === target).map((request) => request.body);
+
+      /** Runs onRecognitionCompleted on a LabelsDetected for `path`, then deliverCallback on the message it queued. */
+      const outcomeToDelivery = async (blobId: string, path: string) => {
+        await runBundle(
+          handlerOf('webhooks', 'onRecognitionCompleted'),
+          webhooksEnv,
+          labelsDetected(blobId, `${receiver.origin}${path}`),
+        );
+        const queued = requestsTo('AmazonSQS.SendMessage').find(
+          (body) => JSON.parse(String(body.MessageBody)).blob_id === blobId,
+        );
+        expect(queued).toEqual({
+          QueueUrl: queueUrl(),
+          MessageBody: JSON.stringify({ blob_id: blobId, webhook_id: webhookIdForBlob(blobId) }),
+        });
+        const messageId = randomUUID();
+        const response = await runBundle(handlerOf('webhooks', 'deliverCallback'), webhooksEnv, {
+          Records: [
+            {
+              messageId,
+              receiptHandle: `receipt-${blobId}`,
+              body: queued?.MessageBody,
+              attributes: {
+                ApproximateReceiveCount: '1',
+                SentTimestamp: String(Date.now()),
+                SenderId: 'AROAEXAMPLE:imgrec-webhooks-dev-onRecognitionCompleted',
+                ApproximateFirstReceiveTimestamp: String(Date.now()),
+              },
+              messageAttributes: {},
+              md5OfBody: createHash('md5').update(String(queued?.MessageBody)).digest('hex'),
+              eventSource: 'aws:sqs',
+              eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:DeliveryQueue',
+              awsRegion: 'eu-west-1',
+            },
+          ],
+        });
+        return { messageId, response };
+      };
+
+      it('turns a LabelsDetected with a callback_url into one message signed with every secret from SSM', async () => {
+        const { response } = await outcomeToDelivery('blob_delivered', '/hooks/imgrec');
+        expect(response).toEqual({ batchItemFailures: [] });
+
+        const delivered = receiver.requests.filter((request) => request.path === '/hooks/imgrec');
+        expect(delivered).toHaveLength(1);
+        const headers = delivered[0]?.headers ?? {};
+        for (const secret of SECRETS) {
+          expect(
+            new Webhook(secret).verify(delivered[0]?.body ?? '', {
+              'webhook-id': String(headers['webhook-id']),
+              'webhook-timestamp': String(headers['webhook-timestamp']),
+              'webhook-signature': String(headers['webhook-signature']),
+            }),
+          ).toMatchObject({ type: 'blob.labels_detected', data: { blob_id: 'blob_delivered', status: 'succeeded' } });
+        }
+        expect(requestsTo('AmazonSSM.GetParameter')).toEqual([{ Name: SECRET_PARAMETER, WithDecryption: true }]);
+        expect(
+          requestsTo('AWSEvents.PutEvents').flatMap((body) =>
+            (body.Entries as { EventBusName: string; Source: string; DetailType: string }[]).map((entry) => [
+              entry.EventBusName,
+              entry.Source,
+              entry.DetailType,
+            ]),
+          ),
+        ).toEqual([[BUS, 'imgrec.webhooks', 'CallbackDelivered']]);
+      }, 60_000);
+
+      it('hides a message whose attempt failed until its retry is due, and reports it as a batch item failure', async () => {
+        const { messageId, response } = await outcomeToDelivery('blob_failing', '/failing');
+        expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: messageId }] });
+        // The first retry of the default schedule: 5 s, plus up to 10 % jitter.
+        expect(requestsTo('AmazonSQS.ChangeMessageVisibility')).toEqual([
+          { QueueUrl: queueUrl(), ReceiptHandle: 'receipt-blob_failing', VisibilityTimeout: expect.any(Number) },
+        ]);
+        const [hide] = requestsTo('AmazonSQS.ChangeMessageVisibility');
+        expect(hide?.VisibilityTimeout).toBeGreaterThanOrEqual(5);
+        expect(hide?.VisibilityTimeout).toBeLessThanOrEqual(6);
+      }, 60_000);
+    });
   });
 });

@@ -1,13 +1,18 @@
-import { buildLogger } from '@imgrec/shared';
+import { buildLogger, runtimeMode } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
+import { redriveAwsDeliveries } from '@imgrec/webhooks/aws';
 import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries } from '@imgrec/webhooks/local';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: npm run redrive -- [--blob <blob_id>]
 
-Moves failed callbacks from the webhooks DLQ of the local data dir (IMGREC_DATA_DIR, default .imgrec) back to the
-delivery queue, all of them or one blob's, and prints what it replayed. Each replayed callback keeps its
-webhook-id and starts the retry schedule again. Safe while \`npm start\` runs.
+Moves failed callbacks from the webhooks DLQ back to the delivery queue, all of them or one blob's, and prints what
+it replayed. Each replayed callback keeps its webhook-id and starts the retry schedule again.
+
+Local mode (the default): the DLQ of the local data dir (IMGREC_DATA_DIR, default .imgrec). Safe while \`npm start\`
+runs.
+Aws mode (IMGREC_MODE=aws): the deployed stage named by IMGREC_DELIVERIES_TABLE, IMGREC_DELIVERY_QUEUE_URL and
+IMGREC_DELIVERY_DLQ_URL (the webhooks stack's outputs), with your AWS credentials and region.
 `;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -20,17 +25,23 @@ const main = async () => {
     out(USAGE);
     return;
   }
-  const platform = localPlatform();
   // Log lines go to stderr, so stdout carries only the report.
   const log = buildLogger(
     { component: 'redrive' },
     { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) },
   );
-  const report = await redriveLocalDeliveries(platform, values.blob === undefined ? {} : { blobId: values.blob }, log);
+  const options = values.blob === undefined ? {} : { blobId: values.blob };
+  const aws = runtimeMode() === 'aws';
+  const report = aws
+    ? await redriveAwsDeliveries(options, log)
+    : await redriveLocalDeliveries(localPlatform(), options, log);
+  const { queue, deadLetterQueue } = aws
+    ? { queue: process.env.IMGREC_DELIVERY_QUEUE_URL, deadLetterQueue: process.env.IMGREC_DELIVERY_DLQ_URL }
+    : LOCAL_DELIVERY_QUEUES;
 
   const scope = values.blob === undefined ? '' : ` for blob ${values.blob}`;
-  if (report.replayed.length === 0) out(`Nothing to replay${scope} in ${LOCAL_DELIVERY_QUEUES.deadLetterQueue}.`);
-  else out(`Replayed ${report.replayed.length} callback(s)${scope} to ${LOCAL_DELIVERY_QUEUES.queue}:`);
+  if (report.replayed.length === 0) out(`Nothing to replay${scope} in ${deadLetterQueue}.`);
+  else out(`Replayed ${report.replayed.length} callback(s)${scope} to ${queue}:`);
   for (const message of report.replayed) out(`  ${message.webhook_id}  blob ${message.blob_id}`);
   if (report.notResent.length > 0) {
     out(`Moved back but not resent (already delivered, or unknown): ${report.notResent.length}`);

@@ -77,7 +77,12 @@ export interface WebhooksDeps {
   store: DeliveryStore;
   queue: DeliveryQueue;
   send: CallbackSender;
-  sign: WebhookSigner;
+  /**
+   * Resolves the signer for the current webhook secret(s). Asked before every claim: in aws mode the secrets are
+   * re-read from SSM every few minutes, so a rotation needs no cold start, and a secret that cannot be read
+   * (SSM unavailable, a malformed value) fails the message before it uses up an attempt.
+   */
+  signer: () => Promise<WebhookSigner>;
   publisher: EventPublisher;
   /** Seconds to wait before each retry (IMGREC_RETRY_SCHEDULE). */
   retrySchedule: readonly number[];

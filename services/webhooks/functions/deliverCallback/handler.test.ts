@@ -264,6 +264,23 @@ describe('deliverCallback', () => {
     expect(callbackEvents(loop.published)).toEqual([expect.objectContaining({ detailType: 'CallbackDelivered' })]);
   });
 
+  it('leaves the message for later, with no attempt used up, while the signing secret cannot be read', async () => {
+    const { origin, requests } = await start();
+    const loop = buildDeliveryLoop();
+    const signer = loop.deps.signer;
+    let failures = 1;
+    loop.deps.signer = async () => {
+      if (failures-- > 0) throw new Error('ParameterNotFound');
+      return signer();
+    };
+    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
+    expect(await loop.runUntilIdle()).toEqual([180]);
+    expect(requests).toHaveLength(1);
+    expect(callbackEvents(loop.published)).toEqual([
+      expect.objectContaining({ detailType: 'CallbackDelivered', attempts: 1 }),
+    ]);
+  });
+
   // The one place a second message can still go out: the receiver got it, but the process died before the
   // outcome was recorded. The retry carries the same webhook-id, so the receiver can drop it.
   it('resends with the same webhook-id when the process died after sending and before recording', async () => {

@@ -10,9 +10,9 @@ import { webhooksRuntime } from '../../src/runtime.js';
  * deliverMessage set, and brings it back then. A record that throws is reported too and comes back after the
  * queue's visibility timeout.
  */
-export const buildHandler = (deps: () => WebhooksDeps) =>
+export const buildHandler = (deps: () => WebhooksDeps | Promise<WebhooksDeps>) =>
   middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const wiring = deps();
+    const wiring = await deps();
     const outcomes = await Promise.all(
       event.Records.map(async (record) => {
         try {

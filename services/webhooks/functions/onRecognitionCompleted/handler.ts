@@ -8,9 +8,9 @@ import { webhooksRuntime } from '../../src/runtime.js';
  * error (an event that fails its schema, a store or queue failure) makes EventBridge retry and finally dead-letter
  * the event; a retry is safe, since enqueueDelivery is idempotent per blob.
  */
-export const buildHandler = (deps: () => EnqueueDeps) =>
+export const buildHandler = (deps: () => EnqueueDeps | Promise<EnqueueDeps>) =>
   middy<BusEvent>().handler(async (event) => {
-    await enqueueDelivery(parseBusEvent(event), deps());
+    await enqueueDelivery(parseBusEvent(event), await deps());
   });
 
 export const handler = buildHandler(webhooksRuntime);

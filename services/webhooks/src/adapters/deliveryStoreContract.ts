@@ -21,13 +21,13 @@ const claimed = async (store: DeliveryStore, messageId: string, now: Date): Prom
 };
 
 /**
- * The DeliveryStore port's contract: run it against every adapter (SQLite now, DynamoDB with the aws adapters) so
- * they all keep the rules deliverCallback relies on.
+ * The DeliveryStore port's contract: run it against every adapter (SQLite, and DynamoDB on dynalite) so they all
+ * keep the rules deliverCallback relies on. `build` returns an empty store for each test.
  */
-export const describeDeliveryStoreContract = (adapter: string, build: () => DeliveryStore) => {
+export const describeDeliveryStoreContract = (adapter: string, build: () => DeliveryStore | Promise<DeliveryStore>) => {
   describe(`DeliveryStore contract: ${adapter}`, () => {
     it('creates one delivery per blob and returns the first one to a second create', async () => {
-      const store = build();
+      const store = await build();
       const first = await store.create(newDelivery());
       expect(first.created).toBe(true);
       expect(first.delivery).toMatchObject({
@@ -47,8 +47,18 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
       expect(await store.get('blob_2')).toBeUndefined();
     });
 
+    it('creates a delivery once when two outcome events race for it', async () => {
+      const store = await build();
+      const [first, second] = await Promise.all([
+        store.create(newDelivery()),
+        store.create({ ...newDelivery(), payload: '{"other":true}' }),
+      ]);
+      expect([first.created, second.created].sort()).toEqual([false, true]);
+      expect(second.delivery).toEqual(first.delivery);
+    });
+
     it('lets the first message claim an attempt and makes it the owner; a copy is a duplicate', async () => {
-      const store = build();
+      const store = await build();
       await store.create(newDelivery());
       const delivery = await claimed(store, 'm1', at(1));
       expect(delivery).toMatchObject({
@@ -61,8 +71,19 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
       expect(await store.claim('missing', { messageId: 'm1', now: at(2) })).toEqual({ kind: 'missing' });
     });
 
+    it('lets exactly one of two messages racing for a delivery claim it', async () => {
+      const store = await build();
+      await store.create(newDelivery());
+      const claims = await Promise.all([
+        store.claim('blob_1', { messageId: 'm1', now: at(1) }),
+        store.claim('blob_1', { messageId: 'm2', now: at(1) }),
+      ]);
+      expect(claims.map((claim) => claim.kind).sort()).toEqual(['claimed', 'duplicate']);
+      expect(await store.get('blob_1')).toMatchObject({ attempts: 1, cycleAttempts: 1 });
+    });
+
     it('records a retry and refuses the owner until the next attempt is due', async () => {
-      const store = build();
+      const store = await build();
       await store.create(newDelivery());
       await claimed(store, 'm1', at(0));
       const retry = await store.recordAttempt(
@@ -85,7 +106,7 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
     });
 
     it('records an outcome only for the attempt that was claimed, once', async () => {
-      const store = build();
+      const store = await build();
       await store.create(newDelivery());
       await claimed(store, 'm1', at(0));
       expect(await store.recordAttempt('blob_1', 2, { result: 'delivered', statusCode: 200 }, at(1))).toBeUndefined();
@@ -96,7 +117,7 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
     });
 
     it('remembers that the outcome was announced', async () => {
-      const store = build();
+      const store = await build();
       await store.create(newDelivery());
       await claimed(store, 'm1', at(0));
       await store.recordAttempt(
@@ -110,7 +131,7 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
     });
 
     it('resets a failed delivery for a redrive, keeping its id and attempt count; a delivered one stays', async () => {
-      const store = build();
+      const store = await build();
       await store.create(newDelivery());
       await claimed(store, 'm1', at(0));
       await store.recordAttempt(

@@ -29,20 +29,42 @@ describe('webhooksConfigFromEnv', () => {
     });
   });
 
-  it('reads every setting', () => {
+  it('reads every local setting, with the secrets from IMGREC_WEBHOOK_SECRET', () => {
     const [a, b] = [generateWebhookSecret(), generateWebhookSecret()];
     expect(
       webhooksConfigFromEnv({
-        IMGREC_MODE: 'aws',
         IMGREC_RETRY_SCHEDULE: '1,2',
         IMGREC_CALLBACK_ALLOW_HOSTS: 'hooks.internal:8443',
         IMGREC_WEBHOOK_SECRET: `${a} ${b}`,
       }),
-    ).toEqual({ mode: 'aws', retrySchedule: [1, 2], allowHosts: ['hooks.internal:8443'], webhookSecrets: [a, b] });
+    ).toEqual({
+      mode: 'local',
+      retrySchedule: [1, 2],
+      allowHosts: ['hooks.internal:8443'],
+      webhookSecrets: [a, b],
+    });
+    expect(() => webhooksConfigFromEnv({ IMGREC_WEBHOOK_SECRET: 'whsec_tooshort' })).toThrow(WebhookSecretError);
   });
 
-  it('requires a secret in aws mode and refuses a malformed one', () => {
-    expect(() => webhooksConfigFromEnv({ IMGREC_MODE: 'aws' })).toThrow('IMGREC_WEBHOOK_SECRET');
-    expect(() => webhooksConfigFromEnv({ IMGREC_WEBHOOK_SECRET: 'whsec_tooshort' })).toThrow(WebhookSecretError);
+  it('reads the secret from the SSM parameter in aws mode, and exempts no host by default', () => {
+    expect(
+      webhooksConfigFromEnv({ IMGREC_MODE: 'aws', IMGREC_WEBHOOK_SECRET_PARAMETER: '/imgrec/dev/webhook-secret' }),
+    ).toEqual({
+      mode: 'aws',
+      retrySchedule: DEFAULT_RETRY_SCHEDULE,
+      allowHosts: [],
+      webhookSecretParameter: '/imgrec/dev/webhook-secret',
+    });
+    expect(() => webhooksConfigFromEnv({ IMGREC_MODE: 'aws' })).toThrow('IMGREC_WEBHOOK_SECRET_PARAMETER');
+  });
+
+  it('refuses a secret in the environment in aws mode rather than use it', () => {
+    expect(() =>
+      webhooksConfigFromEnv({
+        IMGREC_MODE: 'aws',
+        IMGREC_WEBHOOK_SECRET: generateWebhookSecret(),
+        IMGREC_WEBHOOK_SECRET_PARAMETER: '/imgrec/dev/webhook-secret',
+      }),
+    ).toThrow(ImgrecError);
   });
 });

@@ -1,10 +1,4 @@
-import {
-  ImgrecError,
-  callbackAllowHostsFromEnv,
-  parseWebhookSecrets,
-  runtimeMode,
-  type RuntimeMode,
-} from '@imgrec/shared';
+import { ImgrecError, callbackAllowHostsFromEnv, parseWebhookSecrets, requireEnv, runtimeMode } from '@imgrec/shared';
 
 /** DESIGN §2: after the first attempt, retry after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
@@ -39,27 +33,46 @@ export const parseRetrySchedule = (raw: string | undefined): readonly number[] =
   });
 };
 
-export interface WebhooksConfig {
-  mode: RuntimeMode;
+interface CommonConfig {
   retrySchedule: readonly number[];
   allowHosts: readonly string[];
+}
+
+export interface LocalWebhooksConfig extends CommonConfig {
+  mode: 'local';
   /** IMGREC_WEBHOOK_SECRET, checked; undefined when unset (local mode then keeps its own in the data dir). */
   webhookSecrets: string[] | undefined;
 }
 
+export interface AwsWebhooksConfig extends CommonConfig {
+  mode: 'aws';
+  /** IMGREC_WEBHOOK_SECRET_PARAMETER: the SSM SecureString holding the secret(s), read and cached at run time. */
+  webhookSecretParameter: string;
+}
+
+export type WebhooksConfig = LocalWebhooksConfig | AwsWebhooksConfig;
+
 /**
- * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE, IMGREC_CALLBACK_ALLOW_HOSTS and
- * IMGREC_WEBHOOK_SECRET (required in aws mode).
- * @throws ImgrecError `invalid_config`, WebhookSecretError or Error on a bad or missing value.
+ * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE, IMGREC_CALLBACK_ALLOW_HOSTS, and where the
+ * signing secret(s) come from: IMGREC_WEBHOOK_SECRET in local mode (optional), the SSM parameter named by
+ * IMGREC_WEBHOOK_SECRET_PARAMETER in aws mode (required).
+ * @throws ImgrecError `invalid_config` for a bad value, or for IMGREC_WEBHOOK_SECRET in aws mode; WebhookSecretError
+ *   for a malformed IMGREC_WEBHOOK_SECRET; Error naming a missing required variable.
  */
 export const webhooksConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): WebhooksConfig => {
   const mode = runtimeMode(env);
-  const secret = env.IMGREC_WEBHOOK_SECRET?.trim();
-  if (!secret && mode === 'aws') throw new Error('Missing required environment variable IMGREC_WEBHOOK_SECRET');
-  return {
-    mode,
+  const common = {
     retrySchedule: parseRetrySchedule(env.IMGREC_RETRY_SCHEDULE),
     allowHosts: callbackAllowHostsFromEnv(mode, env),
-    webhookSecrets: secret ? parseWebhookSecrets(secret) : undefined,
   };
+  const secret = env.IMGREC_WEBHOOK_SECRET?.trim();
+  if (mode === 'local') return { mode, ...common, webhookSecrets: secret ? parseWebhookSecrets(secret) : undefined };
+  // Anyone allowed to read a function's configuration can read its environment. Refused rather than ignored, so an
+  // operator who put the secret there learns that it was never used (and rotates it).
+  if (secret) {
+    throw invalidConfig(
+      'IMGREC_WEBHOOK_SECRET is not read in aws mode; store the secret in the SSM SecureString named by IMGREC_WEBHOOK_SECRET_PARAMETER',
+    );
+  }
+  return { mode, ...common, webhookSecretParameter: requireEnv('IMGREC_WEBHOOK_SECRET_PARAMETER', env) };
 };

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@imgrec/shared';
+import type { DomainEvent, WebhookSigner } from '@imgrec/shared';
 import { deliveryMessageSchema, type AttemptRecord, type Delivery } from '../delivery/delivery.js';
 import type { ReceivedMessage, SendResult, WebhooksDeps } from '../ports.js';
 import { parseRetryAfter, retryDelaySeconds } from '../retryDelay/retryDelay.js';
@@ -74,9 +74,14 @@ const finish = async (delivery: Delivery, message: ReceivedMessage, deps: Webhoo
 
 const secondsUntil = (at: string, now: Date): number => Math.max(1, Math.ceil((Date.parse(at) - now.getTime()) / 1000));
 
-const attempt = async (delivery: Delivery, message: ReceivedMessage, deps: WebhooksDeps): Promise<MessageOutcome> => {
+const attempt = async (
+  delivery: Delivery,
+  message: ReceivedMessage,
+  sign: WebhookSigner,
+  deps: WebhooksDeps,
+): Promise<MessageOutcome> => {
   const startedAt = new Date(delivery.lastAttemptAt as string);
-  const headers = deps.sign({ id: delivery.webhookId, timestamp: startedAt, body: delivery.payload });
+  const headers = sign({ id: delivery.webhookId, timestamp: startedAt, body: delivery.payload });
   const result = await deps.send({ url: delivery.url, headers, body: delivery.payload });
   const finishedAt = deps.now();
   const record = judge(delivery, result, deps, finishedAt);
@@ -113,16 +118,18 @@ const attempt = async (delivery: Delivery, message: ReceivedMessage, deps: Webho
  * Handles one delivery queue message: at most one HTTP attempt, then either done or hidden until the next
  * scheduled attempt (SQS-style: the visibility timeout is the retry timer). Copies of the message are dropped
  * and early arrivals are hidden again, so neither can send the message twice or out of schedule.
- * @throws when the message body is not a delivery message, or a store/queue/bus call fails; the message then
- *   stays in the queue and is retried after its visibility timeout.
+ * @throws when the message body is not a delivery message, the signer cannot be resolved, or a store/queue/bus
+ *   call fails; the message then stays in the queue and is retried after its visibility timeout.
  */
 export const deliverMessage = async (message: ReceivedMessage, deps: WebhooksDeps): Promise<MessageOutcome> => {
   const { blob_id: blobId } = deliveryMessageSchema.parse(JSON.parse(message.body));
+  // Before the claim, which counts an attempt: without a usable secret the message waits, its schedule untouched.
+  const sign = await deps.signer();
   const now = deps.now();
   const claim = await deps.store.claim(blobId, { messageId: message.messageId, now });
   switch (claim.kind) {
     case 'claimed':
-      return attempt(claim.delivery, message, deps);
+      return attempt(claim.delivery, message, sign, deps);
     case 'finished':
       return finish(claim.delivery, message, deps);
     case 'early':

@@ -50,7 +50,7 @@ export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
       {
         name: QUEUE,
         visibilityTimeoutSeconds: 180,
-        deadLetter: { queue: DLQ, maxReceiveCount: maxReceiveCount ?? 8 },
+        deadLetter: { queue: DLQ, maxReceiveCount: maxReceiveCount ?? 10 },
       },
       { name: DLQ, visibilityTimeoutSeconds: 30 },
     ],
@@ -58,11 +58,12 @@ export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
   );
   const published: DomainEvent[] = [];
   const secret = generateWebhookSecret();
+  const signer = createWebhookSigner(secret);
   const deps: WebhooksDeps = {
     store: buildSqliteDeliveryStore(openDatabase(':memory:')),
     queue: buildLocalDeliveryQueue(queues),
     send: buildGotCallbackSender(got, { ...senderConfig, allowHosts: senderConfig.allowHosts ?? ['127.0.0.1'] }),
-    sign: createWebhookSigner(secret),
+    signer: async () => signer,
     publisher: {
       publish: async (...events) => {
         // What the real bus does first: a consumer parses what the publisher sent.

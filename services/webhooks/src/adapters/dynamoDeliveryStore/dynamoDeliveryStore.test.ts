@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import { describeDeliveryStoreContract } from '../deliveryStoreContract.js';
+import { buildDynamoDeliveryStore } from './dynamoDeliveryStore.js';
+
+const T0 = new Date('2026-11-27T12:00:00.000Z');
+
+let emulator: DynamoEmulator;
+const clients: DynamoDBDocumentClient[] = [];
+let tables = 0;
+
+const documentClient = () => {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
+  );
+  clients.push(client);
+  return client;
+};
+
+/** A fresh table, keyed like DeliveriesTable in services/webhooks/serverless.yml. */
+const createTable = async (): Promise<string> => {
+  const TableName = `deliveries-${(tables += 1)}`;
+  await documentClient().send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'blob_id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'blob_id', KeyType: 'HASH' }],
+    }),
+  );
+  return TableName;
+};
+
+const newDelivery = {
+  blobId: 'blob_1',
+  webhookId: 'msg_blob_1',
+  url: 'https://hooks.example.com/',
+  eventType: 'blob.labels_detected' as const,
+  payload: '{"type":"blob.labels_detected"}',
+  now: T0,
+};
+
+beforeAll(async () => {
+  emulator = await startDynamoEmulator();
+});
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await emulator.stop();
+});
+
+describeDeliveryStoreContract('DynamoDB (dynalite)', async () =>
+  buildDynamoDeliveryStore(documentClient(), { tableName: await createTable() }),
+);
+
+describe('buildDynamoDeliveryStore', () => {
+  it('keeps a delivery as one item, without attributes for what it does not have yet', async () => {
+    const tableName = await createTable();
+    const client = documentClient();
+    const store = buildDynamoDeliveryStore(client, { tableName });
+    await store.create(newDelivery);
+    await store.claim('blob_1', { messageId: 'm1', now: T0 });
+    await store.recordAttempt('blob_1', 1, { result: 'delivered', statusCode: 204 }, T0);
+
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { blob_id: 'blob_1' } }));
+    expect(Item).toStrictEqual({
+      blob_id: 'blob_1',
+      webhook_id: 'msg_blob_1',
+      url: 'https://hooks.example.com/',
+      event_type: 'blob.labels_detected',
+      payload: '{"type":"blob.labels_detected"}',
+      status: 'delivered',
+      attempts: 1,
+      cycle_attempts: 1,
+      owner_message_id: 'm1',
+      last_attempt_at: T0.toISOString(),
+      last_status_code: 204,
+      dead_letter: false,
+      outcome_published: false,
+      created_at: T0.toISOString(),
+      updated_at: T0.toISOString(),
+      version: 3,
+    });
+  });
+
+  it('decides again when another message claimed the delivery between its read and its write', async () => {
+    const tableName = await createTable();
+    const other = buildDynamoDeliveryStore(documentClient(), { tableName });
+    const racing = documentClient();
+    // The other claim runs to its end just before this store's conditional update goes out, as a real race would.
+    let interleave: (() => Promise<unknown>) | undefined = () => other.claim('blob_1', { messageId: 'm2', now: T0 });
+    racing.middlewareStack.add(
+      (next) => async (args) => {
+        const run = interleave;
+        if (run && 'UpdateExpression' in (args.input as object)) {
+          interleave = undefined;
+          await run();
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'interleaveAnotherClaim' },
+    );
+    const store = buildDynamoDeliveryStore(racing, { tableName });
+    await store.create(newDelivery);
+
+    expect(await store.claim('blob_1', { messageId: 'm1', now: T0 })).toMatchObject({
+      kind: 'duplicate',
+      delivery: { ownerMessageId: 'm2', attempts: 1 },
+    });
+  });
+});

@@ -1,0 +1,43 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, type Logger } from '@imgrec/shared';
+import { buildDynamoDeliveryStore } from './adapters/dynamoDeliveryStore/dynamoDeliveryStore.js';
+import { buildSqsDeadLetterQueue } from './adapters/sqsDeliveryQueue/sqsDeliveryQueue.js';
+import { redriveDeliveries, type RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
+
+export type { RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
+
+/**
+ * `npm run redrive` in aws mode: replays the delivery DLQ of a deployed stage (all of it, or one blob's messages)
+ * through the DynamoDB and SQS adapters, with the caller's AWS credentials and region. It reads the settings
+ * deliverCallback reads, IMGREC_DELIVERIES_TABLE, IMGREC_DELIVERY_QUEUE_URL and IMGREC_DELIVERY_DLQ_URL, which the
+ * webhooks stack prints as outputs. SQS's own "DLQ redrive" must not be used instead: it would move the messages
+ * back while their deliveries still say failed, and deliverCallback would dead-letter them again unsent.
+ * @throws Error naming a missing setting; the SDK's errors (e.g. AccessDeniedException) as they come.
+ */
+export const redriveAwsDeliveries = async (
+  options: { blobId?: string },
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RedriveReport> => {
+  const tableName = requireEnv('IMGREC_DELIVERIES_TABLE', env);
+  const queueUrl = requireEnv('IMGREC_DELIVERY_QUEUE_URL', env);
+  const deadLetterQueueUrl = requireEnv('IMGREC_DELIVERY_DLQ_URL', env);
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const sqs = new SQSClient({});
+  try {
+    return await redriveDeliveries(
+      {
+        store: buildDynamoDeliveryStore(dynamo, { tableName }),
+        deadLetters: buildSqsDeadLetterQueue(sqs, { queueUrl, deadLetterQueueUrl }),
+        now: () => new Date(),
+        log,
+      },
+      options,
+    );
+  } finally {
+    dynamo.destroy();
+    sqs.destroy();
+  }
+};
