@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 
 export interface QueueDefinition {
@@ -42,6 +42,7 @@ export class StaleReceiptError extends Error {
 export class LocalQueues {
   private readonly definitions = new Map<string, QueueDefinition>();
   private readonly listeners = new Set<(queue: string) => void>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -95,7 +96,7 @@ export class LocalQueues {
   sendToMany(messages: readonly { queue: string; body: string }[], options: { delaySeconds?: number } = {}): string[] {
     const sentAt = this.now();
     const visibleAt = sentAt + (options.delaySeconds ?? 0) * 1000;
-    const insert = this.db.prepare(
+    const insert = this.statement(
       'INSERT INTO queue_messages (id, queue, body, sent_at, visible_at) VALUES (?, ?, ?, ?, ?)',
     );
     const ids = this.db.transaction(() =>
@@ -119,18 +120,14 @@ export class LocalQueues {
     const now = this.now();
     return this.db.transaction(() => {
       const candidates = options.messageIds
-        ? (this.db
-            .prepare(
-              `SELECT id, body, receive_count, sent_at FROM queue_messages
+        ? (this.statement(
+            `SELECT id, body, receive_count, sent_at FROM queue_messages
                WHERE queue = ? AND visible_at <= ? AND id IN (SELECT value FROM json_each(?)) LIMIT ?`,
-            )
-            .all(queue, now, JSON.stringify(options.messageIds), max) as MessageRow[])
-        : (this.db
-            .prepare(
-              `SELECT id, body, receive_count, sent_at FROM queue_messages
+          ).all(queue, now, JSON.stringify(options.messageIds), max) as MessageRow[])
+        : (this.statement(
+            `SELECT id, body, receive_count, sent_at FROM queue_messages
                WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, sent_at LIMIT ?`,
-            )
-            .all(queue, now, max) as MessageRow[]);
+          ).all(queue, now, max) as MessageRow[]);
       const received: ReceivedMessage[] = [];
       for (const row of candidates) {
         if (definition.deadLetter && row.receive_count >= definition.deadLetter.maxReceiveCount) {
@@ -138,12 +135,10 @@ export class LocalQueues {
           continue;
         }
         const receiptHandle = randomUUID();
-        this.db
-          .prepare(
-            `UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ?, in_flight = 1
+        this.statement(
+          `UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?, receipt = ?, in_flight = 1
              WHERE id = ?`,
-          )
-          .run(now + definition.visibilityTimeoutSeconds * 1000, receiptHandle, row.id);
+        ).run(now + definition.visibilityTimeoutSeconds * 1000, receiptHandle, row.id);
         received.push({
           messageId: row.id,
           receiptHandle,
@@ -158,7 +153,7 @@ export class LocalQueues {
 
   /** Deletes a received message. A stale receipt (the message was received again since) is ignored, as in SQS. */
   delete(queue: string, receiptHandle: string): void {
-    this.db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt = ?').run(queue, receiptHandle);
+    this.statement('DELETE FROM queue_messages WHERE queue = ? AND receipt = ?').run(queue, receiptHandle);
   }
 
   /**
@@ -166,18 +161,19 @@ export class LocalQueues {
    * @throws StaleReceiptError when the receipt no longer matches the message.
    */
   changeVisibility(queue: string, receiptHandle: string, seconds: number): void {
-    const result = this.db
-      .prepare('UPDATE queue_messages SET visible_at = ?, in_flight = 0 WHERE queue = ? AND receipt = ?')
-      .run(this.now() + seconds * 1000, queue, receiptHandle);
+    const result = this.statement(
+      'UPDATE queue_messages SET visible_at = ?, in_flight = 0 WHERE queue = ? AND receipt = ?',
+    ).run(this.now() + seconds * 1000, queue, receiptHandle);
     if (result.changes === 0) throw new StaleReceiptError(queue);
     if (seconds === 0) this.notify(queue);
   }
 
   /** Moves a received message straight to another queue (a consumer's own dead-lettering). */
   moveReceived(queue: string, receiptHandle: string, toQueue: string): void {
-    const row = this.db
-      .prepare('SELECT id FROM queue_messages WHERE queue = ? AND receipt = ?')
-      .get(queue, receiptHandle) as { id: string } | undefined;
+    const row = this.statement('SELECT id FROM queue_messages WHERE queue = ? AND receipt = ?').get(
+      queue,
+      receiptHandle,
+    ) as { id: string } | undefined;
     if (!row) throw new StaleReceiptError(queue);
     this.moveTo(row.id, toQueue);
   }
@@ -188,9 +184,9 @@ export class LocalQueues {
    */
   redrive(deadLetterQueue: string, toQueue: string, filter: (body: string) => boolean = () => true): string[] {
     const moved = this.db.transaction(() => {
-      const rows = this.db
-        .prepare('SELECT id, body FROM queue_messages WHERE queue = ? ORDER BY sent_at')
-        .all(deadLetterQueue) as { id: string; body: string }[];
+      const rows = this.statement('SELECT id, body FROM queue_messages WHERE queue = ? ORDER BY sent_at').all(
+        deadLetterQueue,
+      ) as { id: string; body: string }[];
       return rows.filter((row) => filter(row.body)).map((row) => (this.moveTo(row.id, toQueue), row.body));
     })();
     if (moved.length > 0) this.notify(toQueue);
@@ -200,15 +196,15 @@ export class LocalQueues {
   /** The messages of a queue, visible or not, oldest first. */
   peek(queue: string): { messageId: string; body: string; receiveCount: number; visibleAt: number }[] {
     return (
-      this.db
-        .prepare('SELECT id, body, receive_count, visible_at FROM queue_messages WHERE queue = ? ORDER BY sent_at')
-        .all(queue) as { id: string; body: string; receive_count: number; visible_at: number }[]
+      this.statement(
+        'SELECT id, body, receive_count, visible_at FROM queue_messages WHERE queue = ? ORDER BY sent_at',
+      ).all(queue) as { id: string; body: string; receive_count: number; visible_at: number }[]
     ).map((row) => ({ messageId: row.id, body: row.body, receiveCount: row.receive_count, visibleAt: row.visible_at }));
   }
 
   /** When the next message of a queue becomes visible, or undefined when the queue is empty. */
   nextVisibleAt(queue: string): number | undefined {
-    const row = this.db.prepare('SELECT MIN(visible_at) AS at FROM queue_messages WHERE queue = ?').get(queue) as {
+    const row = this.statement('SELECT MIN(visible_at) AS at FROM queue_messages WHERE queue = ?').get(queue) as {
       at: number | null;
     };
     return row.at ?? undefined;
@@ -216,18 +212,26 @@ export class LocalQueues {
 
   /** After a restart no consumer holds the in-flight messages: make them visible now. Returns how many. */
   releaseInFlight(): number {
-    return this.db
-      .prepare('UPDATE queue_messages SET visible_at = ?, in_flight = 0, receipt = NULL WHERE in_flight = 1')
-      .run(this.now()).changes;
+    return this.statement(
+      'UPDATE queue_messages SET visible_at = ?, in_flight = 0, receipt = NULL WHERE in_flight = 1',
+    ).run(this.now()).changes;
+  }
+
+  /** Every poll and send runs these statements; preparing them once keeps SQL parsing off the hot path. */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private moveTo(id: string, queue: string): void {
-    this.db
-      .prepare(
-        `UPDATE queue_messages SET queue = ?, visible_at = ?, receive_count = 0, receipt = NULL, in_flight = 0
+    this.statement(
+      `UPDATE queue_messages SET queue = ?, visible_at = ?, receive_count = 0, receipt = NULL, in_flight = 0
          WHERE id = ?`,
-      )
-      .run(queue, this.now(), id);
+    ).run(queue, this.now(), id);
   }
 
   private notify(queue: string): void {

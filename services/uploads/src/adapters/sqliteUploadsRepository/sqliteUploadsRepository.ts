@@ -24,15 +24,25 @@ export const buildSqliteUploadsRepository = (db: Database, now: () => number = D
     CREATE TABLE IF NOT EXISTS idempotency_keys (
       key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL);
   `);
+  const selectIdempotent = db.prepare<[string], IdempotencyRow>(
+    'SELECT request_hash, response, created_at FROM idempotency_keys WHERE key = ?',
+  );
+  const selectUpload = db.prepare<[string], { record: string }>('SELECT record FROM uploads WHERE blob_id = ?');
+  const upsertIdempotent = db.prepare(
+    `INSERT INTO idempotency_keys (key, request_hash, response, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, response = excluded.response,
+     created_at = excluded.created_at`,
+  );
+  const insertUpload = db.prepare('INSERT INTO uploads (blob_id, record) VALUES (?, ?)');
+  const updateUpload = db.prepare('UPDATE uploads SET record = ? WHERE blob_id = ?');
+
   const findIdempotent = (key: string) => {
-    const row = db.prepare('SELECT request_hash, response, created_at FROM idempotency_keys WHERE key = ?').get(key) as
-      IdempotencyRow | undefined;
+    const row = selectIdempotent.get(key);
     if (!row || row.created_at < now() - IDEMPOTENCY_WINDOW_MS) return undefined;
     return { requestHash: row.request_hash, response: JSON.parse(row.response) as CreateUploadResponse };
   };
   const get = (blobId: string) => {
-    const row = db.prepare('SELECT record FROM uploads WHERE blob_id = ?').get(blobId) as
-      { record: string } | undefined;
+    const row = selectUpload.get(blobId);
     return row && (JSON.parse(row.record) as UploadRecord);
   };
 
@@ -40,13 +50,9 @@ export const buildSqliteUploadsRepository = (db: Database, now: () => number = D
     if (idempotency) {
       const existing = findIdempotent(idempotency.key);
       if (existing) return { created: false, existing };
-      db.prepare(
-        `INSERT INTO idempotency_keys (key, request_hash, response, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, response = excluded.response,
-         created_at = excluded.created_at`,
-      ).run(idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.response), now());
+      upsertIdempotent.run(idempotency.key, idempotency.requestHash, JSON.stringify(idempotency.response), now());
     }
-    db.prepare('INSERT INTO uploads (blob_id, record) VALUES (?, ?)').run(record.blob_id, JSON.stringify(record));
+    insertUpload.run(record.blob_id, JSON.stringify(record));
     return { created: true };
   });
 
@@ -54,7 +60,7 @@ export const buildSqliteUploadsRepository = (db: Database, now: () => number = D
     const record = get(blobId);
     if (!record || record.stored_at) return record;
     const stored = { ...record, stored_at: storedAt };
-    db.prepare('UPDATE uploads SET record = ? WHERE blob_id = ?').run(JSON.stringify(stored), blobId);
+    updateUpload.run(JSON.stringify(stored), blobId);
     return stored;
   });
 
