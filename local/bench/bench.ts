@@ -153,11 +153,13 @@ const signAndDeliver = async () => {
 };
 
 /**
- * LabelsDetected → callback received, through the whole stack at a pace it keeps up with, so the figure is the
- * pipeline's latency rather than a backlog's. completed_at is stamped just before LabelsDetected is published.
+ * PUT → succeeded and LabelsDetected → callback received, through the whole stack at a pace it keeps up with, so the
+ * figures are the pipeline's latency rather than a backlog's. completed_at is stamped just before LabelsDetected is
+ * published.
  */
 const callbackLatencies = async (stack: Awaited<ReturnType<typeof startStack>>) => {
   const receiver = await startReceiver();
+  const putEndedAt = new Map<string, number>();
   try {
     for (let index = 0; index < CALLBACK_IMAGES; index += 1) {
       const photo = photoAt(index);
@@ -166,16 +168,21 @@ const callbackLatencies = async (stack: Awaited<ReturnType<typeof startStack>>) 
         callback_url: receiver.url,
       });
       await putBytes(blob, photo.bytes);
+      putEndedAt.set(blob.blob_id, Date.now());
       await new Promise((wait) => setTimeout(wait, 300));
     }
     const deadline = Date.now() + 60_000;
     while (receiver.arrivals.length < CALLBACK_IMAGES && Date.now() < deadline) {
       await new Promise((wait) => setTimeout(wait, 100));
     }
-    return receiver.arrivals.map(({ receivedAt, body }) => {
-      const message = JSON.parse(body) as { data: { completed_at: string } };
-      return receivedAt - Date.parse(message.data.completed_at);
-    });
+    const messages = receiver.arrivals.map(({ receivedAt, body }) => ({
+      receivedAt,
+      data: (JSON.parse(body) as { data: { blob_id: string; completed_at: string } }).data,
+    }));
+    return {
+      toCallback: messages.map(({ receivedAt, data }) => receivedAt - Date.parse(data.completed_at)),
+      toSucceeded: messages.map(({ data }) => Date.parse(data.completed_at) - (putEndedAt.get(data.blob_id) ?? NaN)),
+    };
   } finally {
     await receiver.close();
   }
@@ -191,15 +198,19 @@ const main = async () => {
     ['raw detector throughput', `${raw.toFixed(2)} images/s`],
     ['end-to-end throughput (HTTP API, saturated)', `${e2e.throughput.toFixed(2)} images/s`],
     ['ratio end-to-end / raw', (e2e.throughput / raw).toFixed(2)],
-    ['latency PUT end → succeeded, p50', `${percentile(e2e.latencies, 50)} ms`],
-    ['latency PUT end → succeeded, p95', `${percentile(e2e.latencies, 95)} ms`],
+    ['latency PUT end → succeeded at saturation, p50', `${percentile(e2e.latencies, 50)} ms`],
+    ['latency PUT end → succeeded at saturation, p95', `${percentile(e2e.latencies, 95)} ms`],
     ['failed blobs', String(e2e.failed)],
     ['peak RSS of the stack', `${e2e.peakRssMb} MB`],
     ['time to healthy (spawn → /health 200)', `${Math.round(e2e.timeToHealthyMs)} ms`],
     ['webhook signing + delivery to a loopback receiver', `${webhooksPerSecond.toFixed(0)} messages/s (16 in flight)`],
     [
-      `LabelsDetected → callback received, p50 / p95 (${e2e.callbacks.length} of ${CALLBACK_IMAGES} callbacks)`,
-      `${percentile(e2e.callbacks, 50)} ms / ${percentile(e2e.callbacks, 95)} ms`,
+      'latency PUT end → succeeded, unloaded (one upload every 300 ms), p50 / p95',
+      `${percentile(e2e.callbacks.toSucceeded, 50)} ms / ${percentile(e2e.callbacks.toSucceeded, 95)} ms`,
+    ],
+    [
+      `LabelsDetected → callback received, p50 / p95 (${e2e.callbacks.toCallback.length} of ${CALLBACK_IMAGES} callbacks)`,
+      `${percentile(e2e.callbacks.toCallback, 50)} ms / ${percentile(e2e.callbacks.toCallback, 95)} ms`,
     ],
   ];
   process.stdout.write(`| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
