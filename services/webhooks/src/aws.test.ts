@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { buildLogger } from '@imgrec/shared';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import {
+  EMULATOR_CLIENT_CONFIG,
+  startDynamoEmulator,
+  type DynamoEmulator,
+  createHashKeyTable,
+} from '@imgrec/shared/aws/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildDynamoDeliveryStore } from './adapters/dynamoDeliveryStore/dynamoDeliveryStore.js';
 import { redriveAwsDeliveries } from './aws.js';
@@ -40,14 +45,7 @@ describe('redriveAwsDeliveries', () => {
     documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
     );
-    await documents.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'blob_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'blob_id', KeyType: 'HASH' }],
-      }),
-    );
+    await createHashKeyTable(documents, TABLE, 'blob_id');
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,4 +63,23 @@ export const startDynamoEmulator = async (): Promise<DynamoEmulator> => {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+};
+
+/**
+ * Creates an on-demand table keyed by one string attribute, the shape of every imgrec table, on the emulator
+ * `client` talks to.
+ */
+export const createHashKeyTable = async (
+  client: { send(command: CreateTableCommand): Promise<unknown> },
+  tableName: string,
+  hashKey: string,
+): Promise<void> => {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+    }),
+  );
 };

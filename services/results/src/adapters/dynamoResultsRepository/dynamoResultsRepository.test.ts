@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BlobView } from '@imgrec/shared';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import {
+  EMULATOR_CLIENT_CONFIG,
+  startDynamoEmulator,
+  type DynamoEmulator,
+  createHashKeyTable,
+} from '@imgrec/shared/aws/testing';
 import { buildDynamoResultsRepository } from './dynamoResultsRepository.js';
 
 const TABLE = 'results';
@@ -25,14 +30,7 @@ describe('buildDynamoResultsRepository', () => {
     documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
     );
-    await documents.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'blob_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'blob_id', KeyType: 'HASH' }],
-      }),
-    );
+    await createHashKeyTable(documents, TABLE, 'blob_id');
   });
 
   afterAll(async () => {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import {
+  EMULATOR_CLIENT_CONFIG,
+  startDynamoEmulator,
+  type DynamoEmulator,
+  createHashKeyTable,
+} from '@imgrec/shared/aws/testing';
 import { openDatabase } from '@imgrec/shared/local';
 import { buildDynamoResultsRepository } from '../dynamoResultsRepository/dynamoResultsRepository.js';
 import { buildSqliteResultsRepository } from '../sqliteResultsRepository/sqliteResultsRepository.js';
@@ -45,14 +50,7 @@ describeResultsRepositoryContract('DynamoDB (dynalite)', async () => {
   const otherWriter = DynamoDBDocumentClient.from(
     new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
   );
-  await otherWriter.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'blob_id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'blob_id', KeyType: 'HASH' }],
-    }),
-  );
+  await createHashKeyTable(otherWriter, TableName, 'blob_id');
 
   // The other writer's requests start inside `change`; the repository's next request waits for them, so they land
   // between its read and its write, as a real race would.

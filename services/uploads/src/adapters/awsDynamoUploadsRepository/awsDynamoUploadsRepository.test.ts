@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import {
+  EMULATOR_CLIENT_CONFIG,
+  startDynamoEmulator,
+  type DynamoEmulator,
+  createHashKeyTable,
+} from '@imgrec/shared/aws/testing';
 import { IDEMPOTENCY_WINDOW_MS, type UploadRecord } from '../../ports.js';
 import { buildDynamoUploadsRepository, UPLOADS_TABLE_TTL_ATTRIBUTE } from './awsDynamoUploadsRepository.js';
 
@@ -25,14 +30,7 @@ describe('buildDynamoUploadsRepository', () => {
     documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
     );
-    await documents.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await createHashKeyTable(documents, TABLE, 'pk');
   });
 
   afterAll(async () => {

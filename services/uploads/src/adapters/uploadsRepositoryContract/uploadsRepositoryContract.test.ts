@@ -1,7 +1,12 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import {
+  EMULATOR_CLIENT_CONFIG,
+  startDynamoEmulator,
+  type DynamoEmulator,
+  createHashKeyTable,
+} from '@imgrec/shared/aws/testing';
 import { openDatabase } from '@imgrec/shared/local';
 import { buildDynamoUploadsRepository } from '../awsDynamoUploadsRepository/awsDynamoUploadsRepository.js';
 import { buildSqliteUploadsRepository } from '../sqliteUploadsRepository/sqliteUploadsRepository.js';
@@ -26,13 +31,6 @@ afterAll(async () => {
 describeUploadsRepositoryContract('DynamoDB (dynalite)', async (now) => {
   // A fresh table per test, keyed like UploadsTable in services/uploads/serverless.yml.
   const tableName = `uploads-${(tables += 1)}`;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
+  await createHashKeyTable(dynamo, tableName, 'pk');
   return buildDynamoUploadsRepository(DynamoDBDocumentClient.from(dynamo), { tableName, now });
 });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
+import {
+  EMULATOR_CLIENT_CONFIG,
+  startDynamoEmulator,
+  type DynamoEmulator,
+  createHashKeyTable,
+} from '@imgrec/shared/aws/testing';
 import { describeDeliveryStoreContract } from '../deliveryStoreContract.js';
 import { buildDynamoDeliveryStore } from './dynamoDeliveryStore.js';
 
@@ -22,14 +27,7 @@ const documentClient = () => {
 /** A fresh table, keyed like DeliveriesTable in services/webhooks/serverless.yml. */
 const createTable = async (): Promise<string> => {
   const TableName = `deliveries-${(tables += 1)}`;
-  await documentClient().send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'blob_id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'blob_id', KeyType: 'HASH' }],
-    }),
-  );
+  await createHashKeyTable(documentClient(), TableName, 'blob_id');
   return TableName;
 };
 
