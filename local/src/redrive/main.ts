@@ -3,6 +3,7 @@ import { localPlatform } from '@imgrec/shared/local';
 import { redriveAwsDeliveries } from '@imgrec/webhooks/aws';
 import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries } from '@imgrec/webhooks/local';
 import { parseArgs } from 'node:util';
+import { bindOptionValues } from './bindOptionValues/bindOptionValues.js';
 
 const USAGE = `Usage: npm run redrive -- [--blob <blob_id>]
 
@@ -19,6 +20,7 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 
 const main = async () => {
   const { values } = parseArgs({
+    args: bindOptionValues(process.argv.slice(2), ['--blob']),
     options: { blob: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
