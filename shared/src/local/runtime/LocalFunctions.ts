@@ -9,6 +9,9 @@ import { QueueConsumer, type BatchProcessor } from './QueueConsumer.js';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** A handler module: its handler exports, and optionally `init`, run once at start like Lambda's init phase. */
+type HandlerModule = Record<string, unknown> & { init?: () => Promise<void> };
+
 export interface HttpRoute {
   method: string;
   path: string;
@@ -50,7 +53,7 @@ export class LocalFunctions {
   readonly s3NotificationQueues: string[] = [];
   private readonly consumers: QueueConsumer[] = [];
   private readonly eventBridgeConsumers = new Map<string, QueueConsumer>();
-  private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+  private readonly modules = new Map<string, Promise<HandlerModule>>();
   private readonly functions: FunctionDefinition[] = [];
 
   constructor(
@@ -87,27 +90,22 @@ export class LocalFunctions {
    * (the recognizer loads its model there). Wiring errors surface at start rather than at the first event.
    */
   async init(): Promise<void> {
-    await Promise.all(
-      this.functions.map(async (fn) => {
-        await this.handlerOf(fn);
-        const module = (await import(pathToFileURL(fn.module).href)) as { init?: () => Promise<void> };
-        await module.init?.();
-      }),
-    );
+    await Promise.all(this.functions.map(async (fn) => (await this.moduleOf(fn)).init?.()));
   }
 
-  private handlerOf(fn: FunctionDefinition): Promise<LambdaHandler> {
-    const key = `${fn.service}.${fn.name}`;
-    let handler = this.handlers.get(key);
-    if (!handler) {
-      handler = import(pathToFileURL(fn.module).href).then((module: Record<string, unknown>) => {
-        const exported = module[fn.exportName];
-        if (typeof exported !== 'function') throw new Error(`${fn.module} does not export ${fn.exportName}`);
-        return exported as LambdaHandler;
-      });
-      this.handlers.set(key, handler);
+  private moduleOf(fn: FunctionDefinition): Promise<HandlerModule> {
+    let module = this.modules.get(fn.module);
+    if (!module) {
+      module = import(pathToFileURL(fn.module).href) as Promise<HandlerModule>;
+      this.modules.set(fn.module, module);
     }
-    return handler;
+    return module;
+  }
+
+  private async handlerOf(fn: FunctionDefinition): Promise<LambdaHandler> {
+    const exported = (await this.moduleOf(fn))[fn.exportName];
+    if (typeof exported !== 'function') throw new Error(`${fn.module} does not export ${fn.exportName}`);
+    return exported as LambdaHandler;
   }
 
   private invoke(fn: FunctionDefinition, event: unknown): Promise<unknown> {
