@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import {
   FIXTURES_DIR,
+  REPO_ROOT,
   createBlob,
   getBlob,
   putBytes,
@@ -236,6 +239,16 @@ describe('the local stack, end to end over HTTP', () => {
         code: 'idempotency_key_reused',
       });
     });
+  });
+
+  it('runs the README walkthrough verbatim, only pointed at this stack', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const walkthrough = /## Walkthrough[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const scratch = join(mkdtempSync(join(tmpdir(), 'imgrec-readme-')), 'blob.json');
+    const script = walkthrough.replaceAll('http://localhost:3000', stack.baseUrl).replaceAll('/tmp/blob.json', scratch);
+    const output = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(output).toContain('"status":"succeeded"');
+    expect(output).toContain('"bicycle"');
   });
 
   it('is still healthy after all of the above', async () => {
