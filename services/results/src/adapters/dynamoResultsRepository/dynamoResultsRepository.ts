@@ -1,21 +1,11 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { blobViewSchema, eventDetailSchemas } from '@imgrec/shared';
-import { z } from 'zod';
+import { blobViewSchema } from '@imgrec/shared';
 import type { ResultsRecord, ResultsRepository } from '../../ports.js';
+import { MAX_WRITE_ATTEMPTS, earlyCallbackOutcomesSchema } from '../storedRecord/storedRecord.js';
 
 export interface DynamoResultsRepositoryConfig {
   tableName: string;
 }
-
-// A few rounds are plenty: a conflict needs another invocation to write the same blob between one read and one write.
-const MAX_WRITE_ATTEMPTS = 5;
-
-const earlyCallbackOutcomesSchema = z.array(
-  z.discriminatedUnion('detailType', [
-    z.object({ detailType: z.literal('CallbackDelivered'), detail: eventDetailSchemas.CallbackDelivered }),
-    z.object({ detailType: z.literal('CallbackFailed'), detail: eventDetailSchemas.CallbackFailed }),
-  ]),
-);
 
 /** One blob's item. `status` is the view's, at the top level for queries and the console. */
 interface ResultsItem {

@@ -1,17 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { blobViewSchema, eventDetailSchemas } from '@imgrec/shared';
-import { z } from 'zod';
+import { blobViewSchema } from '@imgrec/shared';
 import type { ResultsRecord, ResultsRepository } from '../../ports.js';
-
-// A few rounds are plenty: a conflict needs another process to write the same blob between one read and one write.
-const MAX_WRITE_ATTEMPTS = 5;
-
-const earlyCallbackOutcomesSchema = z.array(
-  z.discriminatedUnion('detailType', [
-    z.object({ detailType: z.literal('CallbackDelivered'), detail: eventDetailSchemas.CallbackDelivered }),
-    z.object({ detailType: z.literal('CallbackFailed'), detail: eventDetailSchemas.CallbackFailed }),
-  ]),
-);
+import { MAX_WRITE_ATTEMPTS, earlyCallbackOutcomesSchema } from '../storedRecord/storedRecord.js';
 
 interface Row {
   version: number;
