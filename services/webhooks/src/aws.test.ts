@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
@@ -7,7 +6,7 @@ import {
   SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { buildLogger } from '@imgrec/shared';
 import {
   EMULATOR_CLIENT_CONFIG,
@@ -42,15 +41,12 @@ describe('redriveAwsDeliveries', () => {
       AWS_SECRET_ACCESS_KEY: EMULATOR_CLIENT_CONFIG.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: emulator.endpoint,
     });
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
-    );
+    documents = emulator.newDocumentClient();
     await createHashKeyTable(documents, TABLE, 'blob_id');
   });
 
   afterAll(async () => {
     jest.restoreAllMocks();
-    documents.destroy();
     await emulator.stop();
   });
 

@@ -1,4 +1,5 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,9 @@ export const startS3Emulator = async (buckets: readonly string[]): Promise<S3Emu
 export interface DynamoEmulator {
   /** Pass to a DynamoDBClient together with {@link EMULATOR_CLIENT_CONFIG}. */
   endpoint: string;
+  /** A fresh document client on the emulator (each has its own connections, as separate writers would). */
+  newDocumentClient(): DynamoDBDocumentClient;
+  /** Destroys every client handed out, then stops the server. */
   stop(): Promise<void>;
 }
 
@@ -59,9 +63,19 @@ export const startDynamoEmulator = async (): Promise<DynamoEmulator> => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients: DynamoDBDocumentClient[] = [];
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    endpoint,
+    newDocumentClient: () => {
+      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint }));
+      clients.push(client);
+      return client;
+    },
+    stop: () => {
+      for (const client of clients) client.destroy();
+      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
   };
 };
 

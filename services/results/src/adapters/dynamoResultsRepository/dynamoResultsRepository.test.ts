@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BlobView } from '@imgrec/shared';
-import {
-  EMULATOR_CLIENT_CONFIG,
-  startDynamoEmulator,
-  type DynamoEmulator,
-  createHashKeyTable,
-} from '@imgrec/shared/aws/testing';
+import { startDynamoEmulator, type DynamoEmulator, createHashKeyTable } from '@imgrec/shared/aws/testing';
 import { buildDynamoResultsRepository } from './dynamoResultsRepository.js';
 
 const TABLE = 'results';
@@ -27,14 +22,11 @@ describe('buildDynamoResultsRepository', () => {
 
   beforeAll(async () => {
     emulator = await startDynamoEmulator();
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
-    );
+    documents = emulator.newDocumentClient();
     await createHashKeyTable(documents, TABLE, 'blob_id');
   });
 
   afterAll(async () => {
-    documents.destroy();
     await emulator.stop();
   });
 

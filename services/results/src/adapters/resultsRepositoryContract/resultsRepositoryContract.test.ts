@@ -1,12 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  EMULATOR_CLIENT_CONFIG,
-  startDynamoEmulator,
-  type DynamoEmulator,
-  createHashKeyTable,
-} from '@imgrec/shared/aws/testing';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { startDynamoEmulator, type DynamoEmulator, createHashKeyTable } from '@imgrec/shared/aws/testing';
 import { openDatabase } from '@imgrec/shared/local';
 import { buildDynamoResultsRepository } from '../dynamoResultsRepository/dynamoResultsRepository.js';
 import { buildSqliteResultsRepository } from '../sqliteResultsRepository/sqliteResultsRepository.js';
@@ -47,17 +41,13 @@ afterAll(async () => {
 describeResultsRepositoryContract('DynamoDB (dynalite)', async () => {
   // A fresh table per test, keyed like ResultsTable in services/results/serverless.yml.
   const TableName = `results-${(tables += 1)}`;
-  const otherWriter = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
-  );
+  const otherWriter = emulator.newDocumentClient();
   await createHashKeyTable(otherWriter, TableName, 'blob_id');
 
   // The other writer's requests start inside `change`; the repository's next request waits for them, so they land
   // between its read and its write, as a real race would.
   const concurrentWrites: Promise<unknown>[] = [];
-  const repositoryClient = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
-  );
+  const repositoryClient = emulator.newDocumentClient();
   repositoryClient.middlewareStack.add(
     (next) => async (args) => {
       await Promise.all(concurrentWrites.splice(0));

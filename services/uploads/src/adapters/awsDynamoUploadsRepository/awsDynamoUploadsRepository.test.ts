@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  EMULATOR_CLIENT_CONFIG,
-  startDynamoEmulator,
-  type DynamoEmulator,
-  createHashKeyTable,
-} from '@imgrec/shared/aws/testing';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { startDynamoEmulator, type DynamoEmulator, createHashKeyTable } from '@imgrec/shared/aws/testing';
 import { IDEMPOTENCY_WINDOW_MS, type UploadRecord } from '../../ports.js';
 import { buildDynamoUploadsRepository, UPLOADS_TABLE_TTL_ATTRIBUTE } from './awsDynamoUploadsRepository.js';
 
@@ -27,14 +22,11 @@ describe('buildDynamoUploadsRepository', () => {
 
   beforeAll(async () => {
     emulator = await startDynamoEmulator();
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
-    );
+    documents = emulator.newDocumentClient();
     await createHashKeyTable(documents, TABLE, 'pk');
   });
 
   afterAll(async () => {
-    documents.destroy();
     await emulator.stop();
   });
 

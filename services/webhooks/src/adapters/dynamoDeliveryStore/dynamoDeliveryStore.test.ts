@@ -1,28 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  EMULATOR_CLIENT_CONFIG,
-  startDynamoEmulator,
-  type DynamoEmulator,
-  createHashKeyTable,
-} from '@imgrec/shared/aws/testing';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { startDynamoEmulator, type DynamoEmulator, createHashKeyTable } from '@imgrec/shared/aws/testing';
 import { describeDeliveryStoreContract } from '../deliveryStoreContract.js';
 import { buildDynamoDeliveryStore } from './dynamoDeliveryStore.js';
 
 const T0 = new Date('2026-11-27T12:00:00.000Z');
 
 let emulator: DynamoEmulator;
-const clients: DynamoDBDocumentClient[] = [];
 let tables = 0;
 
-const documentClient = () => {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: emulator.endpoint }),
-  );
-  clients.push(client);
-  return client;
-};
+const documentClient = () => emulator.newDocumentClient();
 
 /** A fresh table, keyed like DeliveriesTable in services/webhooks/serverless.yml. */
 const createTable = async (): Promise<string> => {
@@ -45,7 +32,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.destroy();
   await emulator.stop();
 });
 
