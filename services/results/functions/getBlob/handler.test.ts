@@ -5,7 +5,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
 import type { ResultsRepository } from '../../src/ports.js';
 import { buildHandler } from './handler.js';
-import { SAMPLE_BLOB_ID, succeededView as sampleSucceededView } from '../../src/testing/sampleViews.js';
+import {
+  SAMPLE_BLOB_ID,
+  callbackDelivered,
+  succeededView as sampleSucceededView,
+} from '../../src/testing/sampleViews.js';
 
 const BLOB_ID = SAMPLE_BLOB_ID;
 
@@ -112,18 +116,7 @@ describe('getBlob handler', () => {
 
   it('answers 404 while it only holds callback outcomes that overtook the blob events', async () => {
     await repository.apply(BLOB_ID, () => ({
-      earlyCallbackOutcomes: [
-        {
-          detailType: 'CallbackDelivered',
-          detail: {
-            blob_id: BLOB_ID,
-            webhook_id: 'msg_1',
-            attempts: 1,
-            last_attempt_at: '2026-11-27T12:03:00.000Z',
-            last_status_code: 200,
-          },
-        },
-      ],
+      earlyCallbackOutcomes: [callbackDelivered(BLOB_ID)],
     }));
 
     expect((await get(BLOB_ID)).statusCode).toBe(404);

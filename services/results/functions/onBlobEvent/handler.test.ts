@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
 import type { ResultsRepository } from '../../src/ports.js';
 import { buildHandler } from './handler.js';
+import { sampleLabelDetails } from '../../src/testing/sampleViews.js';
 
 const BLOB_ID = 'q1Xw3-_9ZkLmNoPqRsTuVw';
 const CALLBACK_URL = 'https://hooks.example.com/imgrec';
@@ -21,14 +22,7 @@ const details: { [T in DetailType]: EventDetail<T> } = {
   LabelsDetected: {
     ...blobFacts,
     labels: ['car', 'vehicle', 'transportation'],
-    label_details: [
-      {
-        name: 'car',
-        confidence: 97.1,
-        parents: ['vehicle', 'transportation'],
-        instances: [{ confidence: 97.1, bounding_box: { left: 0.1, top: 0.2, width: 0.5, height: 0.4 } }],
-      },
-    ],
+    label_details: sampleLabelDetails,
     model: { provider: 'rekognition', name: 'DetectLabels', version: '3.0' },
     completed_at: '2026-11-27T12:00:32.000Z',
   },

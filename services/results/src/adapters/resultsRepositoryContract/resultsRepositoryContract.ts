@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { BlobStatus, BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
+import type { BlobStatus, BlobView } from '@imgrec/shared';
 import type { ResultsRecord, ResultsRepository } from '../../ports.js';
-import { succeededView as sampleSucceededView, viewWith as sampleView } from '../../testing/sampleViews.js';
+import {
+  callbackDelivered,
+  succeededView as sampleSucceededView,
+  viewWith as sampleView,
+} from '../../testing/sampleViews.js';
 
 export const CONTRACT_BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -20,16 +24,7 @@ const viewWith = (status: BlobStatus) => sampleView(status, CONTRACT_BLOB_ID);
 
 const succeededView = sampleSucceededView(CONTRACT_BLOB_ID);
 
-const delivered: CallbackOutcomeEvent = {
-  detailType: 'CallbackDelivered',
-  detail: {
-    blob_id: CONTRACT_BLOB_ID,
-    webhook_id: 'msg_1',
-    attempts: 1,
-    last_attempt_at: '2026-11-27T12:03:00.000Z',
-    last_status_code: 200,
-  },
-};
+const delivered = callbackDelivered(CONTRACT_BLOB_ID);
 
 /**
  * The ResultsRepository port's contract: run it against every adapter (SQLite, DynamoDB) so that the read model's

@@ -1,24 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import type { BlobStatus, BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
+import type { BlobStatus, BlobView } from '@imgrec/shared';
 import type { ResultsRecord } from '../../ports.js';
 import { buildSqliteResultsRepository } from './sqliteResultsRepository.js';
-import { viewWith as sampleView } from '../../testing/sampleViews.js';
+import { callbackDelivered, viewWith as sampleView } from '../../testing/sampleViews.js';
 
 const BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 const viewWith = (status: BlobStatus) => sampleView(status, BLOB_ID);
 
-const delivered: CallbackOutcomeEvent = {
-  detailType: 'CallbackDelivered',
-  detail: {
-    blob_id: BLOB_ID,
-    webhook_id: 'msg_1',
-    attempts: 1,
-    last_attempt_at: '2026-11-27T12:03:00.000Z',
-    last_status_code: 200,
-  },
-};
+const delivered = callbackDelivered(BLOB_ID);
 
 describe('buildSqliteResultsRepository', () => {
   let db: Database.Database;
