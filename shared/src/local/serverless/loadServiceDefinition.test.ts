@@ -32,6 +32,7 @@ functions:
     handler: functions/drainThings/handler.handler
     events:
       - sqs: { arn: !GetAtt ThingQueue.Arn, batchSize: 5, maximumConcurrency: 2 }
+      - sqs: { arn: !GetAtt ThingDLQ.Arn, maximumConcurrency: '\${param:drainConcurrency}' }
 resources:
   Resources:
     ThingQueue:
@@ -69,6 +70,7 @@ describe('loadServiceDefinition', () => {
         deadLetterQueue: 'demo.ThingDLQ',
       },
       { kind: 'sqs', queue: 'demo.ThingQueue', batchSize: 5, maximumConcurrency: 2 },
+      { kind: 'sqs', queue: 'demo.ThingDLQ', batchSize: 10, maximumConcurrency: undefined },
     ]);
   });
 

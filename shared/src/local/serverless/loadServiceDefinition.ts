@@ -104,7 +104,8 @@ const parseEvent = (service: string, raw: Json): FunctionEvent | undefined => {
       kind: 'sqs',
       queue,
       batchSize: Number(sqs.batchSize ?? 10),
-      maximumConcurrency: sqs.maximumConcurrency === undefined ? undefined : Number(sqs.maximumConcurrency),
+      // A deploy-time parameter (`${param:…}`) has no local value; the local runtime then sizes the consumer itself.
+      maximumConcurrency: Number.isInteger(sqs.maximumConcurrency) ? Number(sqs.maximumConcurrency) : undefined,
     };
   }
   if (raw.s3) return { kind: 's3' };
