@@ -13,3 +13,4 @@ export * from './contract/blobView/reduceBlobView.js';
 export * from './config/once/once.js';
 export * from './ssrf/index.js';
 export * from './webhooks/index.js';
+export * from './http/readCaller/readCaller.js';

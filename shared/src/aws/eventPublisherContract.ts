@@ -18,6 +18,7 @@ export interface EventPublisherHarness {
 
 const facts = {
   blob_id: 'q1Xw3-_9ZkLmNoPqRsTuVw',
+  tenant_id: 'tnt_contract',
   options: { min_confidence: 55, max_labels: 20 },
   callback_url: 'https://hooks.example.com/imgrec',
   created_at: '2026-11-27T12:00:00.000Z',

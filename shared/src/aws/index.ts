@@ -1,3 +1,2 @@
 export * from './buildS3Client/buildS3Client.js';
 export * from './buildEventBridgePublisher/buildEventBridgePublisher.js';
-export * from './buildSecureParameterReader/buildSecureParameterReader.js';

@@ -5,12 +5,20 @@
 export class ImgrecError extends Error {
   readonly code: string;
   readonly statusCode: number;
+  /** Response headers the answer needs, such as `WWW-Authenticate` on a 401 or `Retry-After` on a 429. */
+  readonly headers: Record<string, string>;
 
-  constructor(code: string, message: string, statusCode: number, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    statusCode: number,
+    options?: { cause?: unknown; headers?: Record<string, string> },
+  ) {
     super(message, options);
     this.name = 'ImgrecError';
     this.code = code;
     this.statusCode = statusCode;
+    this.headers = options?.headers ?? {};
   }
 }
 
@@ -27,6 +35,21 @@ export class NotFoundError extends ImgrecError {
   constructor(code: string, message: string) {
     super(code, message, 404);
     this.name = 'NotFoundError';
+  }
+}
+
+/** 401: the request carries no API key, or one that is malformed, unknown, expired, revoked or of a disabled tenant. */
+export class ApiKeyError extends ImgrecError {
+  constructor(code: 'missing_api_key' | 'invalid_api_key') {
+    super(
+      code,
+      code === 'missing_api_key'
+        ? 'Send your API key as "Authorization: Bearer imgrec_sk_…".'
+        : 'The API key is not valid. Check it, or ask for a new one.',
+      401,
+      { headers: { 'www-authenticate': 'Bearer' } },
+    );
+    this.name = 'ApiKeyError';
   }
 }
 

@@ -11,8 +11,12 @@ import {
  * The event catalogue (DESIGN §3). Every detail carries `blob_id` plus everything its consumers need, so that no
  * consumer has to call another service: each event alone is enough to build the blob's read model.
  */
+export const tenantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
 const blobFacts = {
   blob_id: z.string().min(1),
+  /** The tenant whose API key created the blob: every consumer keeps it, and no tenant sees another's blobs. */
+  tenant_id: tenantIdSchema,
   options: recognitionOptionsSchema,
   callback_url: z.string().optional(),
   created_at: z.iso.datetime(),
@@ -45,6 +49,7 @@ export const eventDetailSchemas = {
   }),
   CallbackDelivered: z.object({
     blob_id: z.string().min(1),
+    tenant_id: tenantIdSchema,
     webhook_id: z.string().min(1),
     attempts: z.number().int().min(1),
     last_attempt_at: z.iso.datetime(),
@@ -52,6 +57,7 @@ export const eventDetailSchemas = {
   }),
   CallbackFailed: z.object({
     blob_id: z.string().min(1),
+    tenant_id: tenantIdSchema,
     webhook_id: z.string().min(1),
     attempts: z.number().int().min(0),
     last_attempt_at: z.iso.datetime().optional(),

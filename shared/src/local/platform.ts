@@ -13,7 +13,7 @@ import { LocalFunctions } from './runtime/LocalFunctions.js';
 import { loadServiceDefinition } from './serverless/loadServiceDefinition.js';
 import { openDatabase } from './sqlite/openDatabase.js';
 
-export const SERVICES = ['uploads', 'recognition', 'results', 'webhooks'] as const;
+export const SERVICES = ['accounts', 'uploads', 'recognition', 'results', 'webhooks'] as const;
 const SERVICES_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../services');
 
 export interface LocalConfig {
@@ -71,6 +71,7 @@ export class LocalPlatform {
   readonly log: Logger;
   private readonly serviceDbs = new Map<string, Database>();
   private readonly closers: (() => Promise<void>)[] = [];
+  private ready = false;
 
   constructor(readonly config: LocalConfig) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -112,6 +113,15 @@ export class LocalPlatform {
       this.serviceDbs.set(service, db);
     }
     return db;
+  }
+
+  /** Whether every function has finished its init (the model is loaded): what `GET /health` reports. */
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  markReady(): void {
+    this.ready = true;
   }
 
   /** Registers work to do at shutdown (closing worker threads, flushing). */

@@ -1,6 +1,5 @@
 export * from './errors.js';
 export * from './webhookSecrets/webhookSecrets.js';
-export * from './ensureLocalWebhookSecret/ensureLocalWebhookSecret.js';
 export * from './createWebhookSigner/createWebhookSigner.js';
 export * from './buildWebhookBody/buildWebhookBody.js';
 export * from './verifyWebhook/verifyWebhook.js';

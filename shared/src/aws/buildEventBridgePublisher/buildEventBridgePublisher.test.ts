@@ -68,6 +68,7 @@ const blobRequested = (index: number, padding = ''): DomainEvent => ({
   detailType: 'BlobRequested',
   detail: {
     blob_id: `blob-${index}`,
+    tenant_id: 'tnt_publisher',
     content_type: 'image/jpeg',
     options: { min_confidence: 55, max_labels: 20 },
     callback_url: `https://hooks.example.com/${padding}`,

@@ -5,6 +5,7 @@ import type { LabelDetail } from '../labels.js';
 import { isCallbackOutcomeEvent, labelNamesOf, reduceBlobView } from './reduceBlobView.js';
 
 const BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+const TENANT_ID = 'tnt_reduce';
 const CALLBACK_URL = 'https://hooks.example.com/imgrec';
 const CREATED_AT = '2026-11-27T12:00:00.000Z';
 const NOW = '2026-11-27T12:05:00.000Z';
@@ -22,6 +23,7 @@ const detail = (name: string, confidence: number, parents: string[] = []): Label
 /** Builders take `withCallback = false` for a blob whose request named no callback_url. */
 const blobFacts = (withCallback: boolean) => ({
   blob_id: BLOB_ID,
+  tenant_id: TENANT_ID,
   options: OPTIONS,
   ...(withCallback && { callback_url: CALLBACK_URL }),
   created_at: CREATED_AT,
@@ -78,6 +80,7 @@ const callbackDelivered = (attempts = 1, lastAttemptAt = '2026-11-27T12:03:00.00
   detailType: 'CallbackDelivered',
   detail: {
     blob_id: BLOB_ID,
+    tenant_id: TENANT_ID,
     webhook_id: 'msg_1',
     attempts,
     last_attempt_at: lastAttemptAt,
@@ -93,6 +96,7 @@ const callbackFailed = (
   detailType: 'CallbackFailed',
   detail: {
     blob_id: BLOB_ID,
+    tenant_id: TENANT_ID,
     webhook_id: 'msg_1',
     attempts,
     last_attempt_at: lastAttemptAt,
@@ -103,7 +107,7 @@ const callbackFailed = (
 /** The webhooks service gave up before sending anything, e.g. the callback host resolved to a private address. */
 const callbackFailedWithoutAttempt = (): DomainEvent => ({
   detailType: 'CallbackFailed',
-  detail: { blob_id: BLOB_ID, webhook_id: 'msg_1', attempts: 0 },
+  detail: { blob_id: BLOB_ID, tenant_id: TENANT_ID, webhook_id: 'msg_1', attempts: 0 },
 });
 
 /** Applies events in order the way a consumer does: an undefined result keeps the current view. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ConflictError, ValidationError } from '../../errors/index.js';
+import { ApiKeyError, ConflictError, ValidationError } from '../../errors/index.js';
 import { buildLogger } from '../../logging/logger.js';
 import { httpErrorHandler } from './httpErrorHandler.js';
 
@@ -27,6 +27,13 @@ describe('httpErrorHandler', () => {
   it('keeps the status of other client errors', async () => {
     const response = await handlerThrowing(new ConflictError('already_uploaded', 'Already uploaded.'))(event, context);
     expect(response.statusCode).toBe(409);
+  });
+
+  it('sends the headers an error needs, such as WWW-Authenticate on a 401', async () => {
+    const response = await handlerThrowing(new ApiKeyError('invalid_api_key'))(event, context);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers).toMatchObject({ 'www-authenticate': 'Bearer', 'cache-control': 'no-store' });
+    expect(JSON.parse(response.body ?? '').error.code).toBe('invalid_api_key');
   });
 
   it('hides the message and stack of unexpected errors but logs them', async () => {

@@ -15,7 +15,7 @@ export const httpErrorHandler = (
     const { error } = request;
     if (error instanceof ImgrecError) {
       if (error.statusCode >= 500) log.error('request failed', { code: error.code, error });
-      request.response = errorResponse(error.statusCode, error.code, error.message);
+      request.response = errorResponse(error.statusCode, error.code, error.message, error.headers);
       return;
     }
     log.error('unhandled error', { error });

@@ -3,7 +3,12 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../logging/logger.js';
 import type { BusRoute } from '../bus/LocalBus/LocalBus.js';
 import type { LocalQueues, QueueDefinition, ReceivedMessage } from '../queues/LocalQueues.js';
-import type { FunctionDefinition, ServiceDefinition } from '../serverless/loadServiceDefinition.js';
+import type {
+  AuthorizerReference,
+  FunctionDefinition,
+  HttpAuthorizerDefinition,
+  ServiceDefinition,
+} from '../serverless/loadServiceDefinition.js';
 import { lambdaContext } from './lambdaContext.js';
 import { QueueConsumer, type BatchProcessor } from './QueueConsumer.js';
 
@@ -12,11 +17,19 @@ export type LambdaHandler = (event: unknown, context: Context) => Promise<unknow
 /** A handler module: its handler exports, and optionally `init`, run once at start like Lambda's init phase. */
 type HandlerModule = Record<string, unknown> & { init?: () => Promise<void> };
 
+/** The Lambda REQUEST authorizer in front of a route, as API Gateway runs it. */
+export interface RouteAuthorizer {
+  functionName: string;
+  identitySource: readonly string[];
+  invoke: (event: unknown) => Promise<unknown>;
+}
+
 export interface HttpRoute {
   method: string;
   path: string;
   functionName: string;
   invoke: (event: unknown) => Promise<unknown>;
+  authorizer?: RouteAuthorizer;
 }
 
 /** Retry delays of an asynchronous invocation (EventBridge → Lambda, S3 → Lambda): quick first, capped at a minute. */
@@ -58,7 +71,7 @@ export class LocalFunctions {
 
   constructor(
     private readonly queues: LocalQueues,
-    services: readonly ServiceDefinition[],
+    private readonly services: readonly ServiceDefinition[],
     private readonly log: Logger,
     concurrencyOverrides: Record<string, number> = {},
   ) {
@@ -116,14 +129,17 @@ export class LocalFunctions {
     this.functions.push(fn);
     for (const event of fn.events) {
       switch (event.kind) {
-        case 'httpApi':
+        case 'httpApi': {
+          const authorizer = event.authorizer && this.routeAuthorizer(fn, event.authorizer);
           this.routes.push({
             method: event.method,
             path: event.path,
             functionName: fn.name,
             invoke: (request) => this.invoke(fn, request),
+            ...(authorizer && { authorizer }),
           });
           break;
+        }
         case 'eventBridge': {
           const queue = eventBridgeQueue(fn);
           this.defineAsyncQueue(queue, event.maximumRetryAttempts, event.deadLetterQueue);
@@ -151,6 +167,33 @@ export class LocalFunctions {
           break;
       }
     }
+  }
+
+  /**
+   * The authorizer a route names, found the way CloudFormation finds it: by name in the route's own service, or
+   * through the export another service's stack makes of it.
+   * @throws Error when the reference leads to no declared authorizer, so a misspelt one fails at start.
+   */
+  private routeAuthorizer(fn: FunctionDefinition, reference: AuthorizerReference): RouteAuthorizer {
+    const found = this.services.flatMap((service) =>
+      service.httpAuthorizers
+        .filter((authorizer) =>
+          'name' in reference
+            ? service.service === fn.service && authorizer.name === reference.name
+            : service.exportedRefs[reference.importName] === authorizer.logicalId,
+        )
+        .map((authorizer): [ServiceDefinition, HttpAuthorizerDefinition] => [service, authorizer]),
+    );
+    const [match] = found;
+    const authorizerFunction = match && match[0].functions.find((each) => each.name === match[1].functionName);
+    if (!match || !authorizerFunction) {
+      throw new Error(`${fn.service}.${fn.name}: no authorizer matches ${JSON.stringify(reference)}`);
+    }
+    return {
+      functionName: `${authorizerFunction.service}.${authorizerFunction.name}`,
+      identitySource: match[1].identitySource,
+      invoke: (event) => this.invoke(authorizerFunction, event),
+    };
   }
 
   private defineAsyncQueue(queue: string, maximumRetryAttempts: number, deadLetterQueue: string | undefined): void {

@@ -12,9 +12,10 @@ import { startLocalServer } from './startLocalServer.js';
 describe('startLocalServer', () => {
   let server: Server;
   let baseUrl: string;
-  let healthy = false;
   const lines: string[] = [];
   const seenEvents: unknown[] = [];
+  const authorizerEvents: Record<string, unknown>[] = [];
+  let authorizerAnswer: () => Promise<unknown> = async () => ({ isAuthorized: true, context: { tenant_id: 't1' } });
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'imgrec-server-'));
@@ -32,6 +33,23 @@ describe('startLocalServer', () => {
           },
         },
         {
+          method: 'GET',
+          path: '/private',
+          functionName: 'getPrivate',
+          invoke: async (event) => {
+            seenEvents.push(event);
+            return { statusCode: 204 };
+          },
+          authorizer: {
+            functionName: 'accounts.authorize',
+            identitySource: ['$request.header.Authorization'],
+            invoke: async (event) => {
+              authorizerEvents.push(event as Record<string, unknown>);
+              return authorizerAnswer();
+            },
+          },
+        },
+        {
           method: 'POST',
           path: '/things',
           functionName: 'broken',
@@ -46,7 +64,6 @@ describe('startLocalServer', () => {
         signingSecret: Buffer.from('k'),
         notify: () => undefined,
       }),
-      isHealthy: () => healthy,
       log: buildLogger({}, { write: (line) => lines.push(line) }),
     });
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -54,12 +71,57 @@ describe('startLocalServer', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('reports 503 until healthy, then 200', async () => {
-    expect((await fetch(`${baseUrl}/health`)).status).toBe(503);
-    healthy = true;
-    const response = await fetch(`${baseUrl}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+  describe('a route behind a Lambda authorizer', () => {
+    const errorOf = async (response: Response) => ({
+      status: response.status,
+      code: ((await response.json()) as { error: { code: string } }).error.code,
+    });
+
+    it('answers 401 missing_api_key without calling the authorizer when the identity source is absent', async () => {
+      const calls = authorizerEvents.length;
+      const response = await fetch(`${baseUrl}/private`);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await errorOf(response)).toEqual({ status: 401, code: 'missing_api_key' });
+      expect(authorizerEvents).toHaveLength(calls);
+    });
+
+    it('hands the authorizer a REQUEST event and the route the context it returned', async () => {
+      authorizerAnswer = async () => ({ isAuthorized: true, context: { tenant_id: 't1', key_id: 'k1' } });
+      const response = await fetch(`${baseUrl}/private?x=1`, { headers: { Authorization: 'Bearer abc' } });
+      expect(response.status).toBe(204);
+      expect(authorizerEvents.at(-1)).toMatchObject({
+        version: '2.0',
+        type: 'REQUEST',
+        routeKey: 'GET /private',
+        identitySource: ['Bearer abc'],
+        headers: { authorization: 'Bearer abc' },
+        queryStringParameters: { x: '1' },
+      });
+      expect(authorizerEvents.at(-1)).not.toHaveProperty('body');
+      expect(seenEvents.at(-1)).toMatchObject({
+        requestContext: { authorizer: { lambda: { tenant_id: 't1', key_id: 'k1' } } },
+      });
+    });
+
+    it('answers 403 when the authorizer denies, without running the route', async () => {
+      authorizerAnswer = async () => ({ isAuthorized: false });
+      const routeCalls = seenEvents.length;
+      expect(await errorOf(await fetch(`${baseUrl}/private`, { headers: { Authorization: 'x' } }))).toEqual({
+        status: 403,
+        code: 'forbidden',
+      });
+      expect(seenEvents).toHaveLength(routeCalls);
+    });
+
+    it('answers 503 when the authorizer fails, never letting the request through', async () => {
+      authorizerAnswer = async () => {
+        throw new Error('accounts.db is locked');
+      };
+      const routeCalls = seenEvents.length;
+      const response = await fetch(`${baseUrl}/private`, { headers: { Authorization: 'Bearer abc' } });
+      expect(await errorOf(response)).toEqual({ status: 503, code: 'auth_unavailable' });
+      expect(seenEvents).toHaveLength(routeCalls);
+    });
   });
 
   it('hands a route an API Gateway v2 event with its path parameters', async () => {

@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { FsBlobStore } from '../blobStore/FsBlobStore.js';
 import type { HttpRoute } from '../runtime/LocalFunctions.js';
 import { apiGatewayEvent } from './apiGatewayEvent.js';
+import { authorizeRoute } from './authorizeRoute.js';
 import { matchRoute } from './matchRoute.js';
 
 /** API Gateway refuses larger payloads; the JSON API never needs more. */
@@ -51,13 +52,13 @@ export interface LocalServerOptions {
   host: string;
   routes: readonly HttpRoute[];
   blobStore: FsBlobStore;
-  isHealthy: () => boolean;
   log: Logger;
 }
 
 /**
  * The local stand-in for API Gateway and S3's upload endpoint: one Node HTTP server that turns each request into
- * an API Gateway v2 event for the service handlers, and accepts presigned uploads under `/uploads/{key}`.
+ * an API Gateway v2 event for the service handlers, runs a protected route's Lambda authorizer first and hands its
+ * context to the handler, as API Gateway does, and accepts presigned uploads under `/uploads/{key}`.
  * Every request is logged as one JSON line; the query string is never logged, because upload URLs carry signatures.
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<Server> => {
@@ -66,13 +67,6 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<string> => {
     const url = new URL(incoming.url ?? '/', 'http://local');
     const method = incoming.method ?? 'GET';
-
-    if (url.pathname === '/health') {
-      if (method !== 'GET') throw new ImgrecError('method_not_allowed', 'Use GET.', 405);
-      if (options.isHealthy()) sendJson(response, 200, { status: 'ok' });
-      else sendJson(response, 503, { status: 'starting' }, { 'retry-after': '1' });
-      return 'health';
-    }
 
     const upload = matchRoute('/uploads/{key}', url.pathname);
     if (upload?.key !== undefined) {
@@ -109,6 +103,12 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
     const body = await readBody(incoming, MAX_API_BODY_BYTES);
     const routeKey = `${matched.route.method} ${matched.route.path}`;
     const event = apiGatewayEvent({ incoming, url, routeKey, pathParameters: matched.parameters, body });
+    if (matched.route.authorizer) {
+      event.requestContext = {
+        ...event.requestContext,
+        authorizer: { lambda: await authorizeRoute(matched.route.authorizer, event) },
+      } as typeof event.requestContext;
+    }
     sendLambdaResult(response, (await matched.route.invoke(event)) as APIGatewayProxyStructuredResultV2);
     return matched.route.functionName;
   };
@@ -120,8 +120,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
       .then((name) => (target = name))
       .catch((error: unknown) => {
         if (error instanceof ImgrecError) {
-          if (!response.headersSent)
-            sendError(response, error, error.statusCode === 413 ? { connection: 'close' } : {});
+          if (!response.headersSent) {
+            sendError(response, error, { ...error.headers, ...(error.statusCode === 413 && { connection: 'close' }) });
+          }
         } else {
           log.error('request failed', { error });
           if (!response.headersSent) {

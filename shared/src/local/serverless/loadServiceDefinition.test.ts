@@ -91,3 +91,94 @@ describe('loadServiceDefinition', () => {
     ]);
   });
 });
+
+describe('loadServiceDefinition: HTTP API authorizers', () => {
+  const owner = loadServiceDefinition(
+    serviceWith(`
+service: imgrec-owner
+provider:
+  name: aws
+  httpApi:
+    authorizers:
+      apiKey:
+        type: request
+        functionName: authorize
+        identitySource: $request.header.Authorization
+        resultTtlInSeconds: 60
+      partnerJwt:
+        type: jwt
+        issuerUrl: https://issuer.example.com
+        audience: [imgrec]
+functions:
+  authorize:
+    handler: functions/authorize/handler.handler
+  getHealth:
+    handler: functions/getHealth/handler.handler
+    events:
+      - httpApi: { method: GET, path: /health }
+  getMine:
+    handler: functions/getMine/handler.handler
+    events:
+      - httpApi: { method: GET, path: /mine, authorizer: { name: apiKey } }
+resources:
+  Outputs:
+    ApiKeyAuthorizerId:
+      Value: !Ref HttpApiAuthorizerApiKey
+      Export:
+        Name: imgrec-\${sls:stage}-ApiKeyAuthorizerId
+    TableName:
+      Value: !Ref Table
+`),
+    'owner',
+  );
+  const user = loadServiceDefinition(
+    serviceWith(`
+service: imgrec-user
+provider:
+  name: aws
+  httpApi:
+    id: !ImportValue imgrec-\${sls:stage}-HttpApiId
+functions:
+  getTheirs:
+    handler: functions/getTheirs/handler.handler
+    events:
+      - httpApi:
+          method: GET
+          path: /theirs
+          authorizer:
+            id: !ImportValue imgrec-\${sls:stage}-ApiKeyAuthorizerId
+            type: request
+`),
+    'user',
+  );
+
+  it('reads request authorizers with the logical id the framework gives them, and no others', () => {
+    expect(owner.httpAuthorizers).toEqual([
+      {
+        name: 'apiKey',
+        logicalId: 'HttpApiAuthorizerApiKey',
+        functionName: 'authorize',
+        identitySource: ['$request.header.Authorization'],
+      },
+    ]);
+  });
+
+  it('reads which references a stack exports, under their raw export names', () => {
+    expect(owner.exportedRefs).toEqual({ 'imgrec-${sls:stage}-ApiKeyAuthorizerId': 'HttpApiAuthorizerApiKey' });
+  });
+
+  it('reads a route’s authorizer by name, or by the export another stack makes of it', () => {
+    expect(owner.functions.flatMap((fn) => fn.events)).toEqual([
+      { kind: 'httpApi', method: 'GET', path: '/health' },
+      { kind: 'httpApi', method: 'GET', path: '/mine', authorizer: { name: 'apiKey' } },
+    ]);
+    expect(user.functions.flatMap((fn) => fn.events)).toEqual([
+      {
+        kind: 'httpApi',
+        method: 'GET',
+        path: '/theirs',
+        authorizer: { importName: 'imgrec-${sls:stage}-ApiKeyAuthorizerId' },
+      },
+    ]);
+  });
+});

@@ -4,8 +4,15 @@ import { parse, type ScalarTag, type CollectionTag, type YAMLMap, type YAMLSeq }
 import type { EventPattern } from '../bus/matchesPattern.js';
 import type { QueueDefinition } from '../queues/LocalQueues.js';
 
+/**
+ * Which authorizer guards a route: one the service declares itself (`authorizer: { name }`), or one another stack
+ * exports (`authorizer: { id: !ImportValue <export> }`), named by the raw export name so that local mode resolves
+ * the same reference the deploy does.
+ */
+export type AuthorizerReference = { name: string } | { importName: string };
+
 export type FunctionEvent =
-  | { kind: 'httpApi'; method: string; path: string }
+  | { kind: 'httpApi'; method: string; path: string; authorizer?: AuthorizerReference }
   | { kind: 'eventBridge'; pattern: EventPattern; maximumRetryAttempts: number; deadLetterQueue?: string }
   | { kind: 'sqs'; queue: string; batchSize: number; maximumConcurrency?: number }
   | { kind: 's3' };
@@ -27,11 +34,24 @@ export interface QueueRuleDefinition {
   queue: string;
 }
 
+/** A Lambda REQUEST authorizer of `provider.httpApi.authorizers`. */
+export interface HttpAuthorizerDefinition {
+  name: string;
+  /** The logical id the framework gives its AWS::ApiGatewayV2::Authorizer, which exports refer to. */
+  logicalId: string;
+  functionName: string;
+  /** `$request.header.Authorization` and the like: API Gateway answers 401 without calling it when one is absent. */
+  identitySource: string[];
+}
+
 export interface ServiceDefinition {
   service: string;
   functions: FunctionDefinition[];
   queues: QueueDefinition[];
   queueRules: QueueRuleDefinition[];
+  httpAuthorizers: HttpAuthorizerDefinition[];
+  /** The stack's exports whose value is a `!Ref` to one of its resources: export name → logical id. */
+  exportedRefs: Record<string, string>;
 }
 
 const INTRINSICS = [
@@ -81,10 +101,26 @@ const queueFromArn = (service: string, value: unknown): string | undefined => {
   return logicalId && attribute === 'Arn' ? `${service}.${logicalId}` : undefined;
 };
 
+const parseAuthorizerReference = (raw: unknown): AuthorizerReference | undefined => {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') return { name: raw };
+  const authorizer = asObject(raw);
+  const importName = asObject(authorizer.id)['Fn::ImportValue'];
+  if (typeof importName === 'string') return { importName };
+  if (typeof authorizer.name === 'string') return { name: authorizer.name };
+  throw new Error(`unsupported httpApi authorizer ${JSON.stringify(raw)}`);
+};
+
 const parseEvent = (service: string, raw: Json): FunctionEvent | undefined => {
   if (raw.httpApi) {
     const httpApi = asObject(raw.httpApi);
-    return { kind: 'httpApi', method: String(httpApi.method).toUpperCase(), path: String(httpApi.path) };
+    const authorizer = parseAuthorizerReference(httpApi.authorizer);
+    return {
+      kind: 'httpApi',
+      method: String(httpApi.method).toUpperCase(),
+      path: String(httpApi.path),
+      ...(authorizer && { authorizer }),
+    };
   }
   if (raw.eventBridge) {
     const eventBridge = asObject(raw.eventBridge);
@@ -142,9 +178,38 @@ const parseQueueRules = (service: string, resources: Json): QueueRuleDefinition[
       });
     });
 
+/** The framework's logical id for an HTTP API authorizer (osls naming: getHttpApiAuthorizerLogicalId). */
+const authorizerLogicalId = (name: string) =>
+  `HttpApiAuthorizer${name.charAt(0).toUpperCase()}${name.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}`;
+
+const parseHttpAuthorizers = (provider: Json): HttpAuthorizerDefinition[] =>
+  Object.entries(asObject(asObject(provider.httpApi).authorizers))
+    .filter(([, raw]) => asObject(raw).type === 'request')
+    .map(([name, raw]) => {
+      const authorizer = asObject(raw);
+      const identitySource = authorizer.identitySource ?? [];
+      return {
+        name,
+        logicalId: authorizerLogicalId(name),
+        functionName: String(authorizer.functionName),
+        identitySource: (Array.isArray(identitySource) ? identitySource : [identitySource]).map(String),
+      };
+    });
+
+const parseExportedRefs = (outputs: Json): Record<string, string> =>
+  Object.fromEntries(
+    Object.values(outputs).flatMap((raw) => {
+      const output = asObject(raw);
+      const name = asObject(output.Export).Name;
+      const ref = asObject(output.Value).Ref;
+      return typeof name === 'string' && typeof ref === 'string' ? [[name, ref]] : [];
+    }),
+  );
+
 /**
- * Reads a service's serverless.yml: its functions with their events, its SQS queues and the EventBridge rules that
- * target those queues. The local runtime wires everything from this, so local mode runs what would be deployed.
+ * Reads a service's serverless.yml: its functions with their events, its SQS queues, the EventBridge rules that
+ * target those queues, its HTTP API authorizers and the references it exports. The local runtime wires everything
+ * from this, so local mode runs what would be deployed.
  */
 export const loadServiceDefinition = (serviceDir: string, service: string): ServiceDefinition => {
   const document = asObject(
@@ -153,6 +218,7 @@ export const loadServiceDefinition = (serviceDir: string, service: string): Serv
     }),
   );
   const resources = asObject(asObject(document.resources).Resources);
+  const outputs = asObject(asObject(document.resources).Outputs);
   const functions = Object.entries(asObject(document.functions)).map(([name, raw]) => {
     const definition = asObject(raw);
     const handler = String(definition.handler);
@@ -173,5 +239,7 @@ export const loadServiceDefinition = (serviceDir: string, service: string): Serv
     functions,
     queues: parseQueues(service, resources),
     queueRules: parseQueueRules(service, resources),
+    httpAuthorizers: parseHttpAuthorizers(asObject(document.provider)),
+    exportedRefs: parseExportedRefs(outputs),
   };
 };

@@ -4,6 +4,7 @@ import { buildWebhookBody, isBlobOutcomeEvent, webhookIdForBlob } from './buildW
 
 const facts = {
   blob_id: 'blob_abc',
+  tenant_id: 'tnt_body',
   options: { min_confidence: 30, max_labels: 20 },
   callback_url: 'https://hooks.example.com/imgrec',
   created_at: '2026-11-27T12:00:00.000Z',
@@ -88,7 +89,7 @@ describe('isBlobOutcomeEvent', () => {
     expect(
       isBlobOutcomeEvent({
         detailType: 'CallbackFailed',
-        detail: { blob_id: 'b', webhook_id: 'msg_x', attempts: 1 },
+        detail: { blob_id: 'b', tenant_id: 'tnt_body', webhook_id: 'msg_x', attempts: 1 },
       }),
     ).toBe(false);
   });

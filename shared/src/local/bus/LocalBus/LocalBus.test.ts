@@ -9,6 +9,7 @@ const blobRequested = {
   detailType: 'BlobRequested' as const,
   detail: {
     blob_id: 'b1',
+    tenant_id: 'tnt_bus',
     content_type: 'image/jpeg' as const,
     options: { min_confidence: 30, max_labels: 20 },
     created_at: '2026-11-27T12:00:00.000Z',
