@@ -1,13 +1,21 @@
 import type { BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
 
 /**
- * What the results table holds for one blob. `view` is the GET body, present once any lifecycle event arrived.
- * Callback outcomes carry no blob facts, so one that arrives before the view is kept in `earlyCallbackOutcomes` and
- * applied when the view appears; both live in one record so that one conditional write covers them.
+ * What the results table holds for one blob. `tenantId` is the blob's owner, taken from the first event about the
+ * blob (every event names it). `view` is the GET body, present once any lifecycle event arrived. Callback outcomes
+ * carry no blob facts, so one that arrives before the view is kept in `earlyCallbackOutcomes` and applied when the
+ * view appears; all of it lives in one record so that one conditional write covers it.
  */
 export interface ResultsRecord {
+  tenantId: string;
   view?: BlobView;
   earlyCallbackOutcomes?: CallbackOutcomeEvent[];
+}
+
+/** A blob's view and the tenant it belongs to, who alone may read it. */
+export interface OwnedView {
+  tenantId: string;
+  view: BlobView;
 }
 
 /**
@@ -17,8 +25,8 @@ export interface ResultsRecord {
  * `version` attribute (aws).
  */
 export interface ResultsRepository {
-  /** The blob's view, or undefined while no lifecycle event has reached the results service. */
-  get(blobId: string): Promise<BlobView | undefined>;
+  /** The blob's view and owner, or undefined while no lifecycle event has reached the results service. */
+  get(blobId: string): Promise<OwnedView | undefined>;
   /**
    * Writes `change(current)` unless it returns undefined (no change). `change` may run more than once, so it must
    * be pure. Resolves to the record as stored afterwards.

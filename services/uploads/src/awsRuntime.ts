@@ -9,7 +9,9 @@ import {
   requireEnv,
 } from '@imgrec/shared';
 import { buildEventBridgePublisher, buildS3Client } from '@imgrec/shared/aws';
+import { buildDynamoQuotaCounter } from './adapters/awsDynamoQuotaCounter/awsDynamoQuotaCounter.js';
 import { buildDynamoUploadsRepository } from './adapters/awsDynamoUploadsRepository/awsDynamoUploadsRepository.js';
+import { buildS3DeleteObject } from './adapters/awsS3DeleteObject/awsS3DeleteObject.js';
 import { buildS3PresignUpload } from './adapters/awsS3PresignUpload/awsS3PresignUpload.js';
 import type { UploadsRuntime } from './runtime.js';
 
@@ -23,9 +25,13 @@ export const awsUploadsRuntime = (): UploadsRuntime => {
   const bucket = requireEnv('IMGREC_IMAGES_BUCKET');
   const eventBusName = requireEnv('IMGREC_EVENT_BUS_NAME');
   const allowHosts = callbackAllowHostsFromEnv('aws');
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const s3 = buildS3Client();
   return {
-    repository: buildDynamoUploadsRepository(DynamoDBDocumentClient.from(new DynamoDBClient({})), { tableName }),
-    presignUpload: buildS3PresignUpload(buildS3Client(), { bucket }),
+    repository: buildDynamoUploadsRepository(documents, { tableName }),
+    quotaCounter: buildDynamoQuotaCounter(documents, { tableName }),
+    presignUpload: buildS3PresignUpload(s3, { bucket }),
+    deleteObject: buildS3DeleteObject(s3, { bucket }),
     checkCallbackUrl: async (url) => {
       await assertCallbackUrlAllowed(url, { allowHosts });
     },

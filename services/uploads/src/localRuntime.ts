@@ -1,5 +1,6 @@
 import { assertCallbackUrlAllowed, callbackAllowHostsFromEnv, defaultMinConfidence, logger } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
+import { buildSqliteQuotaCounter } from './adapters/sqliteQuotaCounter/sqliteQuotaCounter.js';
 import { buildSqliteUploadsRepository } from './adapters/sqliteUploadsRepository/sqliteUploadsRepository.js';
 import type { UploadsRuntime } from './runtime.js';
 
@@ -7,10 +8,13 @@ import type { UploadsRuntime } from './runtime.js';
 export const localUploadsRuntime = (): UploadsRuntime => {
   const platform = localPlatform();
   const allowHosts = callbackAllowHostsFromEnv('local');
+  const db = platform.openServiceDb('uploads');
   return {
-    repository: buildSqliteUploadsRepository(platform.openServiceDb('uploads')),
-    presignUpload: async (key, contentType, expiresInSeconds) =>
-      platform.blobStore.presignUpload(key, contentType, expiresInSeconds),
+    repository: buildSqliteUploadsRepository(db),
+    quotaCounter: buildSqliteQuotaCounter(db),
+    presignUpload: async (key, expiresInSeconds, contentLength) =>
+      platform.blobStore.presignUpload(key, expiresInSeconds, { contentLength }),
+    deleteObject: (key) => platform.blobStore.delete(key),
     checkCallbackUrl: async (url) => {
       await assertCallbackUrlAllowed(url, { allowHosts });
     },

@@ -1,14 +1,19 @@
 import type { DeclaredContentType, RecognitionOptions } from '@imgrec/shared';
 
-/** What the uploads service knows of a blob: the request it was created from, and when its image landed. */
+/** What the uploads service knows of a blob: who asked for it, the request, and when its image landed. */
 export interface UploadRecord {
   blob_id: string;
+  /** The tenant whose API key created the blob; every event about the blob carries it. */
+  tenant_id: string;
   content_type: DeclaredContentType;
   options: RecognitionOptions;
   callback_url?: string;
   created_at: string;
   expires_at: string;
+  /** When the image first landed. */
   stored_at?: string;
+  /** When BlobCreated was published for the image: set once, after the publish succeeded. */
+  announced_at?: string;
 }
 
 /** The response of `POST /blobs`, kept with an idempotency key so a replay returns it verbatim. */
@@ -21,6 +26,7 @@ export interface CreateUploadResponse {
   status_url: string;
 }
 
+/** An Idempotency-Key and what it stands for. Keys belong to the tenant of the record they come with. */
 export interface IdempotentRequest {
   key: string;
   requestHash: string;
@@ -32,33 +38,52 @@ export type CreateResult =
 
 export interface UploadsRepository {
   /**
-   * Saves a new upload. With an idempotency key, saving is conditional on the key being unused (or older than
-   * the idempotency window); otherwise the earlier request is returned and nothing is saved.
+   * Saves a new upload. With an idempotency key, saving is conditional on the key being unused by the record's
+   * tenant (or older than the idempotency window); otherwise the earlier request is returned and nothing is saved.
+   * Another tenant's use of the same key never counts.
    */
   create(record: UploadRecord, idempotency?: IdempotentRequest): Promise<CreateResult>;
-  findIdempotent(key: string): Promise<{ requestHash: string; response: CreateUploadResponse } | undefined>;
+  /** The request a tenant made under `key` within the idempotency window, if any. */
+  findIdempotent(
+    tenantId: string,
+    key: string,
+  ): Promise<{ requestHash: string; response: CreateUploadResponse } | undefined>;
   get(blobId: string): Promise<UploadRecord | undefined>;
   /** Records the first time the image was stored; later calls keep the first time. Undefined for unknown blobs. */
   markStored(blobId: string, storedAt: string): Promise<UploadRecord | undefined>;
+  /** Records that BlobCreated went out for the blob; later calls keep the first time. Unknown blobs are ignored. */
+  markAnnounced(blobId: string, announcedAt: string): Promise<void>;
+}
+
+/** Counts the blobs each tenant creates per UTC day, against the tenant's `max_blobs_per_day`. */
+export interface QuotaCounter {
+  /**
+   * Counts one blob for the tenant on `utcDay` (`YYYY-MM-DD`) and resolves to true, unless `max` are counted
+   * already: then it counts nothing and resolves to false. Atomic: concurrent calls never count past `max`.
+   */
+  tryConsume(tenantId: string, utcDay: string, max: number): Promise<boolean>;
 }
 
 export interface PresignedUpload {
   url: string;
+  /** The headers the client must send with its PUT: none, or the Content-Length the URL is bound to. */
   headers: Record<string, string>;
   expiresAt: Date;
 }
 
-/** Issues a URL the client can PUT the image to, with the Content-Type signed in. */
-export type PresignUpload = (
-  key: string,
-  contentType: DeclaredContentType,
-  expiresInSeconds: number,
-) => Promise<PresignedUpload>;
+/**
+ * Issues a URL the client can PUT the image to. It signs no header a plain `curl --upload-file` does not send; with
+ * `contentLength`, it accepts exactly that many bytes and no other number.
+ */
+export type PresignUpload = (key: string, expiresInSeconds: number, contentLength?: number) => Promise<PresignedUpload>;
 
-/** Refuses callback URLs that break the rules of DESIGN §2; throws ValidationError `invalid_callback_url`. */
+/** Deletes a stored image. Deleting one that is not there is no error. */
+export type DeleteObject = (key: string) => Promise<void>;
+
+/** Refuses callback URLs that break the rules of the API contract; throws ValidationError `invalid_callback_url`. */
 export type CheckCallbackUrl = (url: string) => Promise<void>;
 
-/** How long an Idempotency-Key is remembered (DESIGN §2). */
+/** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Upload URLs expire within 10 minutes (DESIGN §2). */
+/** Upload URLs expire within 10 minutes. */
 export const UPLOAD_URL_TTL_SECONDS = 600;

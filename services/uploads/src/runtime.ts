@@ -1,10 +1,12 @@
 import { once, runtimeMode, type EventPublisher, type Logger } from '@imgrec/shared';
 import { awsUploadsRuntime } from './awsRuntime.js';
-import type { CheckCallbackUrl, PresignUpload, UploadsRepository } from './ports.js';
+import type { CheckCallbackUrl, DeleteObject, PresignUpload, QuotaCounter, UploadsRepository } from './ports.js';
 
 export interface UploadsRuntime {
   repository: UploadsRepository;
+  quotaCounter: QuotaCounter;
   presignUpload: PresignUpload;
+  deleteObject: DeleteObject;
   checkCallbackUrl: CheckCallbackUrl;
   publisher: EventPublisher;
   defaultMinConfidence: number;

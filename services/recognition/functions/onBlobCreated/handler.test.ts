@@ -13,6 +13,7 @@ const BUCKET = 'imgrec-dev-images-123456789012-eu-west-1';
 
 const blobCreated = (blobId: string): EventDetail<'BlobCreated'> => ({
   blob_id: blobId,
+  tenant_id: 'tnt_a',
   key: blobId,
   size: PHOTO.byteLength,
   options: { min_confidence: 55, max_labels: 20 },
@@ -73,7 +74,7 @@ const wiring = () => {
 };
 
 describe('onBlobCreated handler', () => {
-  it('labels the blob of a queued BlobCreated and announces LabelsDetected', async () => {
+  it('labels the blob of a queued BlobCreated and announces LabelsDetected for the blob’s tenant', async () => {
     const { rekognition, published, handle } = wiring();
     rekognition.on(DetectLabelsCommand).resolves(dogOnGrass);
 
@@ -85,6 +86,7 @@ describe('onBlobCreated handler', () => {
         detailType: 'LabelsDetected',
         detail: expect.objectContaining({
           blob_id: 'blob-1',
+          tenant_id: 'tnt_a',
           labels: ['animal', 'dog', 'grass', 'canine', 'mammal', 'pet', 'plant'],
           model: { provider: 'rekognition', name: 'DetectLabels', version: '3.0' },
         }),
@@ -121,7 +123,29 @@ describe('onBlobCreated handler', () => {
         detailType: 'RecognitionFailed',
         detail: expect.objectContaining({
           blob_id: 'blob-1',
+          tenant_id: 'tnt_a',
           error: { code: 'recognizer_throttled', message: expect.any(String), retryable: true },
+        }),
+      },
+    ]);
+  });
+
+  it('fails an image over 15 MB as image_too_large without asking Rekognition', async () => {
+    const { rekognition, published, handle } = wiring();
+    rekognition.on(DetectLabelsCommand).resolves(dogOnGrass);
+
+    const oversize = { ...blobCreated('blob-big'), size: 15 * 1024 * 1024 + 1 };
+    const response = await handle(sqsRecord('m1', JSON.stringify(envelope(oversize))));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(rekognition.commandCalls(DetectLabelsCommand)).toEqual([]);
+    expect(published).toEqual([
+      {
+        detailType: 'RecognitionFailed',
+        detail: expect.objectContaining({
+          blob_id: 'blob-big',
+          tenant_id: 'tnt_a',
+          error: { code: 'image_too_large', message: expect.any(String), retryable: false },
         }),
       },
     ]);

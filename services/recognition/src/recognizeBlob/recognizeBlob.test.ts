@@ -10,6 +10,7 @@ const FIXTURES = fileURLToPath(new URL('../../../../fixtures/images/', import.me
 
 const blobCreated: EventDetail<'BlobCreated'> = {
   blob_id: 'b1',
+  tenant_id: 'tnt_a',
   key: 'b1',
   size: 0,
   options: { min_confidence: 30, max_labels: 20 },
@@ -38,16 +39,20 @@ const recognizer = (outcome: () => Promise<LabelDetail[]>): Recognizer & { calls
   return fake;
 };
 
-const run = async (image: Buffer, model: Recognizer, isLast = false) => {
+const run = async (image: Buffer, model: Recognizer, isLast = false, blob = blobCreated) => {
   const published: DomainEvent[] = [];
   const deps: RecognizeBlobDeps = {
-    readImageHead: async (_ref, length) => ({ head: image.subarray(0, length), size: image.length }),
+    readImageHead: async (_ref, length) => {
+      // An empty buffer stands for a deleted object: reading it fails as reading a missing key would.
+      if (image.length === 0) throw new Error('no object to read');
+      return { head: image.subarray(0, length), size: image.length };
+    },
     recognizer: model,
     publisher: { publish: async (...events) => void published.push(...events) },
     log: buildLogger({}, { write: () => undefined }),
     now: () => new Date('2026-11-27T12:00:02.000Z'),
   };
-  await recognizeBlob(blobCreated, { isLast }, deps);
+  await recognizeBlob(blob, { isLast }, deps);
   return published;
 };
 
@@ -64,6 +69,7 @@ describe('recognizeBlob', () => {
         detailType: 'LabelsDetected',
         detail: {
           blob_id: 'b1',
+          tenant_id: 'tnt_a',
           options: blobCreated.options,
           callback_url: 'https://hooks.example/',
           created_at: blobCreated.created_at,
@@ -84,6 +90,28 @@ describe('recognizeBlob', () => {
       {
         detailType: 'RecognitionFailed',
         detail: { error: { code: 'unsupported_image_format', retryable: false } },
+      },
+    ]);
+  });
+
+  it('fails an image over 15 MB on its reported size, unread (it was deleted as it landed) and unrecognised', async () => {
+    const model = recognizer(async () => [dog]);
+    const oversize = { ...blobCreated, size: 15 * 1024 * 1024 + 1 };
+    const published = await run(Buffer.alloc(0), model, false, oversize);
+    expect(model.calls).toBe(0);
+    expect(published).toEqual([
+      {
+        detailType: 'RecognitionFailed',
+        detail: {
+          blob_id: 'b1',
+          tenant_id: 'tnt_a',
+          options: blobCreated.options,
+          callback_url: 'https://hooks.example/',
+          created_at: blobCreated.created_at,
+          error: { code: 'image_too_large', message: expect.any(String), retryable: false },
+          model: { provider: 'local', name: 'test', version: '1' },
+          completed_at: '2026-11-27T12:00:02.000Z',
+        },
       },
     ]);
   });

@@ -1,4 +1,12 @@
-import { RecognitionError, labelNamesOf, type EventDetail, type EventPublisher, type Logger } from '@imgrec/shared';
+import {
+  IMAGE_LIMITS,
+  ImageRejectedError,
+  RecognitionError,
+  labelNamesOf,
+  type EventDetail,
+  type EventPublisher,
+  type Logger,
+} from '@imgrec/shared';
 import { IMAGE_HEAD_BYTES, inspectImage } from '../image/inspectImage/inspectImage.js';
 import type { ReadImageHead, Recognizer } from '../ports.js';
 
@@ -11,10 +19,11 @@ export interface RecognizeBlobDeps {
 }
 
 /**
- * Labels one stored image and announces the outcome: LabelsDetected, or RecognitionFailed for a final verdict on
- * the image. The image is checked (magic bytes, size, dimensions) before any model sees it. Passing faults are
- * thrown so the queue retries them; on the last attempt they become a retryable RecognitionFailed instead, so the
- * blob never stays `processing` forever.
+ * Labels one stored image and announces the outcome, for the blob's tenant: LabelsDetected, or RecognitionFailed for
+ * a final verdict on the image. An image over 15 MB fails on the size BlobCreated reports, unread: the uploads
+ * service deleted it as it landed. Any other image is checked (magic bytes, size, dimensions) before a model sees
+ * it. Passing faults are thrown so the queue retries them; on the last attempt they become a retryable
+ * RecognitionFailed instead, so the blob never stays `processing` forever.
  */
 export const recognizeBlob = async (
   blob: EventDetail<'BlobCreated'>,
@@ -23,6 +32,7 @@ export const recognizeBlob = async (
 ): Promise<void> => {
   const facts = {
     blob_id: blob.blob_id,
+    tenant_id: blob.tenant_id,
     options: blob.options,
     callback_url: blob.callback_url,
     created_at: blob.created_at,
@@ -39,6 +49,9 @@ export const recognizeBlob = async (
     });
 
   try {
+    if (blob.size > IMAGE_LIMITS.maxBytes) {
+      throw new ImageRejectedError('image_too_large', `The image is larger than ${IMAGE_LIMITS.maxBytes} bytes.`);
+    }
     const { head, size } = await deps.readImageHead({ key: blob.key }, IMAGE_HEAD_BYTES);
     inspectImage(head, size);
     const labelDetails = await deps.recognizer.detectLabels({ key: blob.key }, blob.options);

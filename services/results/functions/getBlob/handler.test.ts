@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { blobViewSchema } from '@imgrec/shared';
+import { blobViewSchema, type AuthorizerContext } from '@imgrec/shared';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
 import type { ResultsRepository } from '../../src/ports.js';
 import { buildHandler } from './handler.js';
 import {
   SAMPLE_BLOB_ID,
+  SAMPLE_TENANT_ID,
   callbackDelivered,
   succeededView as sampleSucceededView,
 } from '../../src/testing/sampleViews.js';
@@ -15,14 +16,22 @@ const BLOB_ID = SAMPLE_BLOB_ID;
 
 const succeededView = sampleSucceededView(BLOB_ID);
 
-/** The event API Gateway HTTP API (payload format 2.0) sends for `GET /blobs/{blob_id}`. */
-const getBlobRequest = (blobId: string): APIGatewayProxyEventV2 => ({
+/** The accounts service's authorizer recognised a key of the blob's owner. */
+const OWNER: AuthorizerContext = { tenant_id: SAMPLE_TENANT_ID, key_id: 'key_owner1' };
+
+/**
+ * The event API Gateway HTTP API (payload format 2.0) sends for `GET /blobs/{blob_id}` once the accounts service's
+ * Lambda authorizer ran: its context arrives in `requestContext.authorizer.lambda`. `null` is a route deployed
+ * without the authorizer.
+ */
+const getBlobRequest = (blobId: string, authorizer: AuthorizerContext | null = OWNER): APIGatewayProxyEventV2 => ({
   version: '2.0',
   routeKey: 'GET /blobs/{blob_id}',
   rawPath: `/blobs/${encodeURIComponent(blobId)}`,
   rawQueryString: '',
   headers: {
     accept: 'application/json',
+    authorization: 'Bearer imgrec_sk_redacted',
     host: 'abc123.execute-api.eu-west-1.amazonaws.com',
     'user-agent': 'curl/8.5.0',
     'x-forwarded-proto': 'https',
@@ -30,6 +39,7 @@ const getBlobRequest = (blobId: string): APIGatewayProxyEventV2 => ({
   requestContext: {
     accountId: '123456789012',
     apiId: 'abc123',
+    ...(authorizer && { authorizer: { lambda: authorizer } }),
     domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
     domainPrefix: 'abc123',
     http: {
@@ -87,13 +97,16 @@ describe('getBlob handler', () => {
     db.close();
   });
 
-  const get = async (blobId: string): Promise<APIGatewayProxyStructuredResultV2> =>
-    buildHandler(() => ({ repository }))(getBlobRequest(blobId), context);
+  const get = async (
+    blobId: string,
+    authorizer: AuthorizerContext | null = OWNER,
+  ): Promise<APIGatewayProxyStructuredResultV2> =>
+    buildHandler(() => ({ repository }))(getBlobRequest(blobId, authorizer), context);
 
   const JSON_NO_STORE = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
   it('answers 200 with the stored view as the GET body, never cached', async () => {
-    await repository.apply(BLOB_ID, () => ({ view: succeededView }));
+    await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, view: succeededView }));
 
     const response = await get(BLOB_ID);
 
@@ -114,8 +127,48 @@ describe('getBlob handler', () => {
     });
   });
 
+  it('answers another tenant’s blob with the very 404 an unknown blob gets', async () => {
+    await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, view: succeededView }));
+    const unknown = await get('AAAAAAAAAAAAAAAAAAAAAA', { tenant_id: 'tnt_other', key_id: 'key_other1' });
+
+    const response = await get(BLOB_ID, { tenant_id: 'tnt_other', key_id: 'key_other1' });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers).toStrictEqual(unknown.headers);
+    expect(JSON.parse(response.body ?? '')).toStrictEqual({
+      error: { code: 'blob_not_found', message: `No blob has the id ${BLOB_ID}.` },
+    });
+  });
+
+  it.each(['missing_api_key', 'invalid_api_key'] as const)(
+    'answers 401 %s with WWW-Authenticate: Bearer when the authorizer recognised nobody, without a lookup',
+    async (code) => {
+      await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, view: succeededView }));
+
+      const response = await get(BLOB_ID, { auth_error: code });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.headers).toMatchObject({ ...JSON_NO_STORE, 'www-authenticate': 'Bearer' });
+      expect(JSON.parse(response.body ?? '')).toStrictEqual({ error: { code, message: expect.any(String) } });
+      expect(lookedUp).toStrictEqual([]);
+    },
+  );
+
+  it('answers a bare 500 internal_error, without a lookup, when no authorizer ran before it', async () => {
+    await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, view: succeededView }));
+
+    const response = await get(BLOB_ID, null);
+
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body ?? '')).toStrictEqual({
+      error: { code: 'internal_error', message: 'The server failed to handle this request.' },
+    });
+    expect(lookedUp).toStrictEqual([]);
+  });
+
   it('answers 404 while it only holds callback outcomes that overtook the blob events', async () => {
     await repository.apply(BLOB_ID, () => ({
+      tenantId: SAMPLE_TENANT_ID,
       earlyCallbackOutcomes: [callbackDelivered(BLOB_ID)],
     }));
 
@@ -142,10 +195,9 @@ describe('getBlob handler', () => {
   });
 
   it('answers 500 internal_error, with no internals, when the stored record is unreadable', async () => {
-    db.prepare("INSERT INTO blob_results (blob_id, version, status, view) VALUES (?, 1, 'processing', ?)").run(
-      BLOB_ID,
-      '{"blob_id": "truncated',
-    );
+    db.prepare(
+      "INSERT INTO blob_results (blob_id, version, tenant_id, status, view) VALUES (?, 1, ?, 'processing', ?)",
+    ).run(BLOB_ID, SAMPLE_TENANT_ID, '{"blob_id": "truncated');
 
     const response = await get(BLOB_ID);
 

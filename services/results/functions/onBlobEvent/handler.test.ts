@@ -9,8 +9,10 @@ import { sampleLabelDetails } from '../../src/testing/sampleViews.js';
 
 const BLOB_ID = 'q1Xw3-_9ZkLmNoPqRsTuVw';
 const CALLBACK_URL = 'https://hooks.example.com/imgrec';
+const TENANT_ID = 'tnt_owner';
 const blobFacts = {
   blob_id: BLOB_ID,
+  tenant_id: TENANT_ID,
   options: { min_confidence: 55, max_labels: 20 },
   callback_url: CALLBACK_URL,
   created_at: '2026-11-27T12:00:00.000Z',
@@ -33,6 +35,7 @@ const details: { [T in DetailType]: EventDetail<T> } = {
   },
   CallbackDelivered: {
     blob_id: BLOB_ID,
+    tenant_id: TENANT_ID,
     webhook_id: 'msg_2Ux9bqVzXh7kT1',
     attempts: 1,
     last_attempt_at: '2026-11-27T12:00:33.000Z',
@@ -40,6 +43,7 @@ const details: { [T in DetailType]: EventDetail<T> } = {
   },
   CallbackFailed: {
     blob_id: BLOB_ID,
+    tenant_id: TENANT_ID,
     webhook_id: 'msg_2Ux9bqVzXh7kT1',
     attempts: 8,
     last_attempt_at: '2026-11-29T02:00:00.000Z',
@@ -91,14 +95,18 @@ describe('onBlobEvent handler', () => {
     handle = (event) => handler(event, context);
   });
 
+  /** The blob's view as GET serves it to its owner. */
+  const viewOf = async () => (await repository.get(BLOB_ID))?.view;
+
   afterEach(() => {
     db.close();
   });
 
-  it('records a requested blob as awaiting_upload with its options and pending callback', async () => {
+  it('records a requested blob as awaiting_upload for its owner, with its options and pending callback', async () => {
     await handle(busEvent('BlobRequested'));
 
-    expect(await repository.get(BLOB_ID)).toStrictEqual({
+    expect((await repository.get(BLOB_ID))?.tenantId).toBe(TENANT_ID);
+    expect(await viewOf()).toStrictEqual({
       blob_id: BLOB_ID,
       status: 'awaiting_upload',
       options: { min_confidence: 55, max_labels: 20 },
@@ -113,7 +121,7 @@ describe('onBlobEvent handler', () => {
       await handle(busEvent(type));
     }
 
-    expect(await repository.get(BLOB_ID)).toStrictEqual({
+    expect(await viewOf()).toStrictEqual({
       blob_id: BLOB_ID,
       status: 'succeeded',
       labels: ['car', 'vehicle', 'transportation'],
@@ -136,7 +144,7 @@ describe('onBlobEvent handler', () => {
   it('records a failure with its error and a callback that ended in the DLQ', async () => {
     for (const type of ['BlobCreated', 'RecognitionFailed', 'CallbackFailed'] as const) await handle(busEvent(type));
 
-    expect(await repository.get(BLOB_ID)).toMatchObject({
+    expect(await viewOf()).toMatchObject({
       status: 'failed',
       error: details.RecognitionFailed.error,
       callback: { status: 'failed', attempts: 8, last_status_code: 503 },
@@ -149,13 +157,13 @@ describe('onBlobEvent handler', () => {
     await handle(busEvent('LabelsDetected'));
     await handle(busEvent('BlobRequested'));
     await handle(busEvent('BlobCreated'));
-    const reversed = await repository.get(BLOB_ID);
+    const reversed = await viewOf();
 
     db.exec('DELETE FROM blob_results');
     for (const type of ['BlobRequested', 'BlobCreated', 'LabelsDetected', 'CallbackDelivered'] as const) {
       await handle(busEvent(type));
     }
-    const inOrder = await repository.get(BLOB_ID);
+    const inOrder = await viewOf();
 
     expect({ ...reversed, updated_at: undefined }).toStrictEqual({ ...inOrder, updated_at: undefined });
     expect(reversed?.callback?.status).toBe('delivered');
@@ -164,19 +172,19 @@ describe('onBlobEvent handler', () => {
   it('a redelivered event changes nothing, not even updated_at', async () => {
     await handle(busEvent('BlobCreated'));
     await handle(busEvent('LabelsDetected'));
-    const before = await repository.get(BLOB_ID);
+    const before = await viewOf();
 
     await handle(busEvent('LabelsDetected'));
     await handle(busEvent('BlobCreated'));
 
-    expect(await repository.get(BLOB_ID)).toStrictEqual(before);
+    expect(await viewOf()).toStrictEqual(before);
   });
 
   it('converges when deliveries of every event type overlap', async () => {
     const types = ['CallbackFailed', 'LabelsDetected', 'BlobCreated', 'CallbackDelivered', 'BlobRequested'] as const;
     await Promise.all([...types, ...types].map((type) => handle(busEvent(type))));
 
-    expect(await repository.get(BLOB_ID)).toMatchObject({
+    expect(await viewOf()).toMatchObject({
       status: 'succeeded',
       callback: { status: 'delivered', attempts: 1 },
     });
@@ -186,13 +194,13 @@ describe('onBlobEvent handler', () => {
     const spoofed = { ...busEvent('LabelsDetected'), source: 'imgrec.uploads' };
 
     await expect(handle(spoofed)).rejects.toThrow(EventSchemaError);
-    expect(await repository.get(BLOB_ID)).toBeUndefined();
+    expect(await viewOf()).toBeUndefined();
   });
 
   it('rejects an event whose detail breaks the catalogue, and records nothing', async () => {
     const broken = busEvent('BlobRequested', { ...details.BlobRequested, created_at: 'yesterday' });
 
     await expect(handle(broken)).rejects.toThrow(EventSchemaError);
-    expect(await repository.get(BLOB_ID)).toBeUndefined();
+    expect(await viewOf()).toBeUndefined();
   });
 });

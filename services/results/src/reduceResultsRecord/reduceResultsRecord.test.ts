@@ -4,12 +4,14 @@ import type { ResultsRecord } from '../ports.js';
 import { reduceResultsRecord } from './reduceResultsRecord.js';
 
 const BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+const OWNER = 'tnt_owner';
 const NOW = '2026-11-27T12:05:00.000Z';
 
 const labelsDetected: DomainEvent = {
   detailType: 'LabelsDetected',
   detail: {
     blob_id: BLOB_ID,
+    tenant_id: OWNER,
     options: { min_confidence: 30, max_labels: 20 },
     callback_url: 'https://hooks.example.com/imgrec',
     created_at: '2026-11-27T12:00:00.000Z',
@@ -22,6 +24,7 @@ const labelsDetected: DomainEvent = {
 
 const requestedDetail = {
   blob_id: BLOB_ID,
+  tenant_id: OWNER,
   options: { min_confidence: 30, max_labels: 20 },
   created_at: '2026-11-27T12:00:00.000Z',
   content_type: 'image/png',
@@ -37,13 +40,21 @@ const blobRequested: DomainEvent = {
 
 const failedAt = (lastAttemptAt: string): CallbackOutcomeEvent => ({
   detailType: 'CallbackFailed',
-  detail: { blob_id: BLOB_ID, webhook_id: 'msg_1', attempts: 8, last_attempt_at: lastAttemptAt, last_status_code: 503 },
+  detail: {
+    blob_id: BLOB_ID,
+    tenant_id: OWNER,
+    webhook_id: 'msg_1',
+    attempts: 8,
+    last_attempt_at: lastAttemptAt,
+    last_status_code: 503,
+  },
 });
 
 const delivered: CallbackOutcomeEvent = {
   detailType: 'CallbackDelivered',
   detail: {
     blob_id: BLOB_ID,
+    tenant_id: OWNER,
     webhook_id: 'msg_1',
     attempts: 2,
     last_attempt_at: '2026-11-27T12:03:00.000Z',
@@ -60,8 +71,15 @@ const fold = (events: DomainEvent[]): ResultsRecord | undefined =>
 describe('reduceResultsRecord', () => {
   it('builds the view from a lifecycle event exactly as reduceBlobView does', () => {
     expect(reduceResultsRecord(undefined, labelsDetected, NOW)).toStrictEqual({
+      tenantId: OWNER,
       view: reduceBlobView(undefined, labelsDetected, NOW),
     });
+  });
+
+  it('keeps the owner the first event named, whatever a later event says', () => {
+    const claimed: DomainEvent = { ...labelsDetected, detail: { ...labelsDetected.detail, tenant_id: 'tnt_other' } };
+    expect(fold([blobRequested, claimed])?.tenantId).toBe(OWNER);
+    expect(fold([delivered, claimed])?.tenantId).toBe(OWNER);
   });
 
   it('moves an existing view forward and reports no change for a stale event', () => {
@@ -72,7 +90,10 @@ describe('reduceResultsRecord', () => {
   });
 
   it('keeps a callback outcome that arrives before any view', () => {
-    expect(reduceResultsRecord(undefined, delivered, NOW)).toStrictEqual({ earlyCallbackOutcomes: [delivered] });
+    expect(reduceResultsRecord(undefined, delivered, NOW)).toStrictEqual({
+      tenantId: OWNER,
+      earlyCallbackOutcomes: [delivered],
+    });
   });
 
   it('keeps a duplicated early outcome once', () => {
@@ -82,6 +103,7 @@ describe('reduceResultsRecord', () => {
 
   it('CallbackDelivered before every lifecycle event: the view appears already delivered', () => {
     expect(fold([delivered, labelsDetected])).toStrictEqual({
+      tenantId: OWNER,
       view: {
         ...reduceBlobView(undefined, labelsDetected, NOW),
         callback: {

@@ -3,6 +3,9 @@ import type { BlobStatus, BlobView, CallbackOutcomeEvent, LabelDetail } from '@i
 /** A blob id of the shape ours have (22 base64url characters), for tests. */
 export const SAMPLE_BLOB_ID = 'q1Xw3-_9ZkLmNoPqRsTuVw';
 
+/** The tenant that owns the sample blobs (tests only). */
+export const SAMPLE_TENANT_ID = 'tnt_owner';
+
 /** The smallest view of a blob in `status` (tests only). */
 export const viewWith = (status: BlobStatus, blobId = SAMPLE_BLOB_ID): BlobView => ({
   blob_id: blobId,
@@ -38,6 +41,7 @@ export const callbackDelivered = (blobId = SAMPLE_BLOB_ID): CallbackOutcomeEvent
   detailType: 'CallbackDelivered',
   detail: {
     blob_id: blobId,
+    tenant_id: SAMPLE_TENANT_ID,
     webhook_id: 'msg_1',
     attempts: 1,
     last_attempt_at: '2026-11-27T12:03:00.000Z',

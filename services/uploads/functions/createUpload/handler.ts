@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { httpErrorHandler, jsonResponse, readJsonBody } from '@imgrec/shared';
+import { httpErrorHandler, jsonResponse, readCaller, readJsonBody } from '@imgrec/shared';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createUpload, type CreateUploadDeps } from '../../src/createUpload/createUpload.js';
 import { uploadsRuntime } from '../../src/runtime.js';
@@ -10,16 +10,21 @@ export interface CreateUploadHandlerDeps extends CreateUploadDeps {
   publicBaseUrl?: string;
 }
 
-/** POST /blobs: validate at the edge, create the upload, answer 201 (or the replayed 201 of an idempotent retry). */
+/**
+ * POST /blobs: know the caller, validate at the edge, create the upload, answer 201 (or the replayed 201 of an
+ * idempotent retry).
+ */
 export const buildHandler = (deps: () => CreateUploadHandlerDeps | Promise<CreateUploadHandlerDeps>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpErrorHandler())
     .handler(async (event) => {
+      const caller = readCaller(event);
       const request = parseUploadRequest(readJsonBody(event));
       const idempotencyKey = parseIdempotencyKey(event.headers['idempotency-key']);
       const wiring = await deps();
       const { response, replayed } = await createUpload(
         {
+          caller,
           request,
           idempotencyKey,
           apiBaseUrl: wiring.publicBaseUrl ?? `https://${event.requestContext.domainName}`,

@@ -39,17 +39,37 @@ const objectCreated = (key: string, size: number): S3Event => ({
 const wiring = () => {
   const repository = buildSqliteUploadsRepository(openDatabase(':memory:'));
   const published: DomainEvent[] = [];
+  const deleted: string[] = [];
   const logged: string[] = [];
+  let publishFailures = 0;
   const handler = buildHandler(() => ({
     repository,
-    publisher: { publish: async (...events) => void published.push(...events) },
+    publisher: {
+      publish: async (...events) => {
+        if (publishFailures > 0) {
+          publishFailures -= 1;
+          throw new Error('EventBridge PutEvents failed');
+        }
+        published.push(...events);
+      },
+    },
+    deleteObject: async (key) => void deleted.push(key),
     log: buildLogger({}, { write: (line) => logged.push(line) }),
   }));
-  return { repository, published, logged, handle: (event: S3Event) => handler(event, {} as Context) };
+  return {
+    repository,
+    published,
+    deleted,
+    logged,
+    /** The next `count` publishes fail, as a bus outage would make them. */
+    failNextPublishes: (count: number) => (publishFailures = count),
+    handle: (event: S3Event) => handler(event, {} as Context),
+  };
 };
 
 const uploadRecord = {
   blob_id: BLOB_ID,
+  tenant_id: 'tnt_a',
   content_type: 'image/jpeg' as const,
   options: { min_confidence: 55, max_labels: 20 },
   callback_url: 'https://hooks.example.com/imgrec',
@@ -57,9 +77,11 @@ const uploadRecord = {
   expires_at: '2026-11-27T12:10:00.000Z',
 };
 
+const FIFTEEN_MB = 15 * 1024 * 1024;
+
 describe('onImageStored handler', () => {
-  it('announces BlobCreated with the request facts and the stored size', async () => {
-    const { repository, published, handle } = wiring();
+  it('announces BlobCreated with the request facts, the owner and the stored size', async () => {
+    const { repository, published, deleted, handle } = wiring();
     await repository.create(uploadRecord);
 
     await handle(objectCreated(BLOB_ID, 48_213));
@@ -69,6 +91,7 @@ describe('onImageStored handler', () => {
         detailType: 'BlobCreated',
         detail: {
           blob_id: BLOB_ID,
+          tenant_id: 'tnt_a',
           key: BLOB_ID,
           size: 48_213,
           options: uploadRecord.options,
@@ -78,17 +101,52 @@ describe('onImageStored handler', () => {
         },
       },
     ]);
+    expect(deleted).toEqual([]);
   });
 
-  it('announces the same facts again for a repeated notification', async () => {
+  it('announces a blob once, whether S3 repeats the notification or a second upload lands later', async () => {
     const { repository, published, handle } = wiring();
     await repository.create(uploadRecord);
 
     await handle(objectCreated(BLOB_ID, 48_213));
     await handle(objectCreated(BLOB_ID, 48_213));
+    await handle(objectCreated(BLOB_ID, 90_000));
 
-    expect(published).toHaveLength(2);
-    expect(published[1]).toEqual(published[0]);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.detail).toMatchObject({ size: 48_213 });
+  });
+
+  it('announces a stored blob whose announcement failed when the notification comes again, and then no more', async () => {
+    const { repository, published, failNextPublishes, handle } = wiring();
+    await repository.create(uploadRecord);
+    failNextPublishes(1);
+
+    await expect(handle(objectCreated(BLOB_ID, 48_213))).rejects.toThrow('EventBridge PutEvents failed');
+    expect(await repository.get(BLOB_ID)).toMatchObject({ stored_at: expect.any(String) });
+    await handle(objectCreated(BLOB_ID, 48_213));
+    await handle(objectCreated(BLOB_ID, 48_213));
+
+    expect(published).toHaveLength(1);
+    expect(await repository.get(BLOB_ID)).toMatchObject({ announced_at: expect.any(String) });
+  });
+
+  it('deletes an image over 15 MB at once, and still announces it with its size so recognition fails it', async () => {
+    const { repository, published, deleted, handle } = wiring();
+    await repository.create(uploadRecord);
+
+    await handle(objectCreated(BLOB_ID, FIFTEEN_MB + 1));
+
+    expect(deleted).toEqual([BLOB_ID]);
+    expect(published).toMatchObject([{ detailType: 'BlobCreated', detail: { size: FIFTEEN_MB + 1 } }]);
+  });
+
+  it('keeps an image of exactly 15 MB', async () => {
+    const { repository, deleted, handle } = wiring();
+    await repository.create(uploadRecord);
+
+    await handle(objectCreated(BLOB_ID, FIFTEEN_MB));
+
+    expect(deleted).toEqual([]);
   });
 
   it('ignores an object no blob was issued for, and says so in the log', async () => {

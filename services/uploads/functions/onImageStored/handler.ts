@@ -3,7 +3,7 @@ import type { S3Event } from 'aws-lambda';
 import { recordStoredImage } from '../../src/recordStoredImage/recordStoredImage.js';
 import { uploadsRuntime, type UploadsRuntime } from '../../src/runtime.js';
 
-export type OnImageStoredDeps = Pick<UploadsRuntime, 'repository' | 'publisher' | 'log'>;
+export type OnImageStoredDeps = Pick<UploadsRuntime, 'repository' | 'publisher' | 'deleteObject' | 'log'>;
 
 /** S3 ObjectCreated → BlobCreated. S3 URL-encodes keys in notifications (spaces as '+'). */
 export const buildHandler = (deps: () => OnImageStoredDeps | Promise<OnImageStoredDeps>) =>

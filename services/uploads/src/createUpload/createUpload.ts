@@ -1,10 +1,18 @@
-import { ConflictError, DEFAULT_MAX_LABELS, type EventPublisher, type RecognitionOptions } from '@imgrec/shared';
+import {
+  ConflictError,
+  DEFAULT_MAX_LABELS,
+  ImgrecError,
+  type Caller,
+  type EventPublisher,
+  type RecognitionOptions,
+} from '@imgrec/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   UPLOAD_URL_TTL_SECONDS,
   type CheckCallbackUrl,
   type CreateUploadResponse,
   type PresignUpload,
+  type QuotaCounter,
   type UploadRecord,
   type UploadsRepository,
 } from '../ports.js';
@@ -12,6 +20,7 @@ import type { UploadRequest } from '../uploadRequestSchema/uploadRequestSchema.j
 
 export interface CreateUploadDeps {
   repository: UploadsRepository;
+  quotaCounter: QuotaCounter;
   presignUpload: PresignUpload;
   checkCallbackUrl: CheckCallbackUrl;
   publisher: EventPublisher;
@@ -20,13 +29,15 @@ export interface CreateUploadDeps {
 }
 
 export interface CreateUploadCommand {
+  /** Who asks: the blob is theirs, their Idempotency-Keys apply, and their daily quota counts it. */
+  caller: Pick<Caller, 'tenantId' | 'maxBlobsPerDay'>;
   request: UploadRequest;
   idempotencyKey?: string;
   /** The base of `status_url`, e.g. https://api.example.com */
   apiBaseUrl: string;
 }
 
-/** 128 random bits, base64url: 22 characters nobody can guess (DESIGN §2 asks for at least 122). */
+/** 128 random bits, base64url: 22 characters nobody can guess (the contract asks for at least 122). */
 export const newBlobId = (): string => randomBytes(16).toString('base64url');
 
 /** A stable hash of a request body: the same fields and values give the same hash whatever their order. */
@@ -35,11 +46,21 @@ const hashRequest = (request: UploadRequest): string =>
     .update(JSON.stringify(Object.entries(request).sort(([a], [b]) => a.localeCompare(b))))
     .digest('base64url');
 
+/**
+ * Whole seconds from `now` until the next UTC midnight, when a daily quota starts afresh. Rounded up, so it is at
+ * least 1 and a client that waits that long never retries early.
+ */
+export const secondsUntilNextUtcDay = (now: Date): number => {
+  const nextDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.ceil((nextDay - now.getTime()) / 1000);
+};
+
 const blobRequested = (record: UploadRecord) =>
   ({
     detailType: 'BlobRequested',
     detail: {
       blob_id: record.blob_id,
+      tenant_id: record.tenant_id,
       content_type: record.content_type,
       options: record.options,
       callback_url: record.callback_url,
@@ -49,16 +70,19 @@ const blobRequested = (record: UploadRecord) =>
   }) as const;
 
 /**
- * Creates a blob awaiting its upload: saves the request, announces BlobRequested and returns a presigned URL.
- * With an Idempotency-Key, a repeat of the same request returns the first response (and re-announces the blob, in
- * case the first attempt died before it could); a different request under the same key is a conflict.
- * @throws ValidationError `invalid_callback_url` from the URL check; ConflictError `idempotency_key_reused`.
+ * Creates a blob awaiting its upload for the calling tenant: counts it against the tenant's daily quota, saves the
+ * request, announces BlobRequested and returns a presigned URL (bound to `content_length` when the request gave
+ * one). With an Idempotency-Key, a repeat of the same request by the same tenant returns the first response (and
+ * re-announces the blob, in case the first attempt died before it could) without counting against the quota; a
+ * different request under the same key is a conflict.
+ * @throws ValidationError `invalid_callback_url` from the URL check; ConflictError `idempotency_key_reused`;
+ *   ImgrecError 429 `quota_exceeded`, with a `retry-after` header of the seconds until the quota starts afresh.
  */
 export const createUpload = async (
   command: CreateUploadCommand,
   deps: CreateUploadDeps,
 ): Promise<{ response: CreateUploadResponse; replayed: boolean }> => {
-  const { request, idempotencyKey } = command;
+  const { caller, request, idempotencyKey } = command;
   const requestHash = hashRequest(request);
 
   const replay = async (earlier: { requestHash: string; response: CreateUploadResponse }) => {
@@ -74,22 +98,36 @@ export const createUpload = async (
   };
 
   if (idempotencyKey) {
-    const earlier = await deps.repository.findIdempotent(idempotencyKey);
+    const earlier = await deps.repository.findIdempotent(caller.tenantId, idempotencyKey);
     if (earlier) return replay(earlier);
   }
   if (request.callback_url !== undefined) await deps.checkCallbackUrl(request.callback_url);
 
   const now = deps.now?.() ?? new Date();
+  // Counted before the blob exists: two concurrent first uses of one Idempotency-Key may both count, though only
+  // one creates a blob (the other replays it). A unit of quota is the price of that race, never an extra blob.
+  if (
+    caller.maxBlobsPerDay !== undefined &&
+    !(await deps.quotaCounter.tryConsume(caller.tenantId, now.toISOString().slice(0, 10), caller.maxBlobsPerDay))
+  ) {
+    throw new ImgrecError(
+      'quota_exceeded',
+      `The daily quota of ${caller.maxBlobsPerDay} new blobs is used up; it starts afresh at midnight UTC.`,
+      429,
+      { headers: { 'retry-after': String(secondsUntilNextUtcDay(now)) } },
+    );
+  }
+
   const blobId = newBlobId();
-  const contentType = request.content_type ?? 'image/jpeg';
   const options: RecognitionOptions = {
     min_confidence: request.min_confidence ?? deps.defaultMinConfidence,
     max_labels: request.max_labels ?? DEFAULT_MAX_LABELS,
   };
-  const upload = await deps.presignUpload(blobId, contentType, UPLOAD_URL_TTL_SECONDS);
+  const upload = await deps.presignUpload(blobId, UPLOAD_URL_TTL_SECONDS, request.content_length);
   const record: UploadRecord = {
     blob_id: blobId,
-    content_type: contentType,
+    tenant_id: caller.tenantId,
+    content_type: request.content_type ?? 'image/jpeg',
     options,
     ...(request.callback_url === undefined ? {} : { callback_url: request.callback_url }),
     created_at: now.toISOString(),

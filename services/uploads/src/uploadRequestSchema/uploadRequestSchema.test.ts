@@ -23,6 +23,7 @@ describe('parseUploadRequest', () => {
       content_type: 'image/png',
       min_confidence: 0,
       max_labels: 100,
+      content_length: 15_728_640,
     };
     expect(parseUploadRequest(request)).toEqual(request);
   });
@@ -44,6 +45,13 @@ describe('parseUploadRequest', () => {
     [{ callback_url: 7 }, 'invalid_callback_url'],
     [{ callback_url: '' }, 'invalid_callback_url'],
     [{ callback_url: `https://example.com/${'a'.repeat(2048)}` }, 'invalid_callback_url'],
+    [{ content_length: 15_728_641 }, 'image_too_large'],
+    [{ content_length: 0 }, 'invalid_content_length'],
+    [{ content_length: -5 }, 'invalid_content_length'],
+    [{ content_length: 1.5 }, 'invalid_content_length'],
+    [{ content_length: 15_728_641.5 }, 'invalid_content_length'],
+    [{ content_length: '48213' }, 'invalid_content_length'],
+    [{ content_length: null }, 'invalid_content_length'],
   ])('refuses %j with %s', (body, code) => {
     expect(codeOf(body)).toBe(code);
   });

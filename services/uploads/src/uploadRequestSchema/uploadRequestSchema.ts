@@ -1,4 +1,4 @@
-import { CONTENT_TYPES, ValidationError } from '@imgrec/shared';
+import { CONTENT_TYPES, IMAGE_LIMITS, ValidationError } from '@imgrec/shared';
 import { z } from 'zod';
 
 const uploadRequestSchema = z.strictObject({
@@ -6,6 +6,7 @@ const uploadRequestSchema = z.strictObject({
   content_type: z.enum(CONTENT_TYPES).optional(),
   min_confidence: z.number().min(0).max(100).optional(),
   max_labels: z.number().int().min(1).max(100).optional(),
+  content_length: z.number().int().min(1).max(IMAGE_LIMITS.maxBytes).optional(),
 });
 
 export type UploadRequest = z.infer<typeof uploadRequestSchema>;
@@ -15,13 +16,21 @@ const FIELD_RULES: Record<keyof UploadRequest, string> = {
   content_type: `content_type must be one of ${CONTENT_TYPES.join(', ')}.`,
   min_confidence: 'min_confidence must be a number from 0 to 100.',
   max_labels: 'max_labels must be an integer from 1 to 100.',
+  content_length: `content_length must be the image's size in bytes, an integer from 1 to ${IMAGE_LIMITS.maxBytes}.`,
 };
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+/** A declared size past the limit is the image's fault, not the field's: it gets the code recognition would give. */
+const isTooLargeImage = (body: object): boolean =>
+  'content_length' in body &&
+  Number.isInteger(body.content_length) &&
+  (body.content_length as number) > IMAGE_LIMITS.maxBytes;
+
 /**
  * The validated body of `POST /blobs`. An absent body is an empty request.
- * @throws ValidationError `invalid_body` (not an object), `unknown_field`, or `invalid_<field>` naming the rule.
+ * @throws ValidationError `invalid_body` (not an object), `unknown_field`, `image_too_large` (a content_length past
+ *   the 15 MB limit), or `invalid_<field>` naming the rule.
  */
 export const parseUploadRequest = (body: unknown): UploadRequest => {
   if (body === undefined) return {};
@@ -39,6 +48,9 @@ export const parseUploadRequest = (body: unknown): UploadRequest => {
     );
   }
   const field = parsed.error.issues[0]?.path[0] as keyof UploadRequest;
+  if (field === 'content_length' && isTooLargeImage(body)) {
+    throw new ValidationError('image_too_large', `Images may be at most 15 MB (${IMAGE_LIMITS.maxBytes} bytes).`);
+  }
   throw new ValidationError(`invalid_${field}`, FIELD_RULES[field]);
 };
 

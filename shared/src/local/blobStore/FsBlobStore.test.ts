@@ -18,13 +18,19 @@ const store = (dataDir = mkdtempSync(join(tmpdir(), 'imgrec-blobs-'))) => {
   return { blobStore, notified, dataDir };
 };
 
-const putThrough = (blobStore: FsBlobStore, url: string, body: Buffer, contentType = 'image/jpeg') => {
+/** A PUT as the local server hands it over: `headers` default to what curl sends for `--upload-file`. */
+const putThrough = (
+  blobStore: FsBlobStore,
+  url: string,
+  body: Buffer,
+  headers: { contentType?: string; contentLength?: number } = { contentLength: body.length },
+) => {
   const parsed = new URL(url);
   return blobStore.receiveUpload({
     key: parsed.pathname.split('/').pop() ?? '',
     query: parsed.searchParams,
-    contentType,
-    contentLength: body.length,
+    contentType: headers.contentType,
+    contentLength: headers.contentLength,
     body: Readable.from([body]),
   });
 };
@@ -39,36 +45,70 @@ const refusal = async (promise: Promise<unknown>) => {
 };
 
 describe('FsBlobStore', () => {
-  it('stores an upload through its presigned URL and notifies once', async () => {
+  it('stores a plain upload through its presigned URL, asking for no header, and notifies once', async () => {
     const { blobStore, notified } = store();
-    const { url, headers } = blobStore.presignUpload('blob1', 'image/jpeg', 600);
-    expect(headers).toEqual({ 'Content-Type': 'image/jpeg' });
+    const { url, headers } = blobStore.presignUpload('blob1', 600);
+    expect(headers).toEqual({});
     await putThrough(blobStore, url, Buffer.from('jpeg bytes'));
-    expect(notified).toMatchObject([{ key: 'blob1', size: 10 }]);
+    expect(notified).toMatchObject([{ key: 'blob1', size: 10, contentType: 'application/octet-stream' }]);
     expect((await blobStore.read('blob1')).toString()).toBe('jpeg bytes');
     expect(await blobStore.readHead('blob1', 4)).toEqual({ head: Buffer.from('jpeg'), size: 10 });
   });
 
   it('refuses an expired URL', async () => {
     const { blobStore } = store();
-    const { url } = blobStore.presignUpload('blob1', 'image/jpeg', 600, new Date(Date.now() - 601_000));
+    const { url } = blobStore.presignUpload('blob1', 600, { now: new Date(Date.now() - 601_000) });
     expect(await refusal(putThrough(blobStore, url, Buffer.from('x')))).toBe('403 upload_url_expired');
   });
 
-  it('refuses a URL signed for another key or type', async () => {
+  it('records whatever Content-Type the upload declares, and refuses none', async () => {
     const { blobStore } = store();
-    const { url } = blobStore.presignUpload('blob1', 'image/jpeg', 600);
+    const { url } = blobStore.presignUpload('blob1', 600);
+    await putThrough(blobStore, url, Buffer.from('png?'), { contentType: 'text/plain', contentLength: 4 });
+    expect(blobStore.find('blob1')).toMatchObject({ size: 4, contentType: 'text/plain' });
+  });
+
+  it('refuses a URL signed for another key', async () => {
+    const { blobStore } = store();
+    const { url } = blobStore.presignUpload('blob1', 600);
     expect(await refusal(putThrough(blobStore, url.replace('blob1', 'blob2'), Buffer.from('x')))).toBe(
       '403 invalid_signature',
     );
-    expect(await refusal(putThrough(blobStore, url.replace('image%2Fjpeg', 'image%2Fpng'), Buffer.from('x')))).toBe(
-      '403 invalid_signature',
+  });
+
+  it('binds a URL to the length it was made for, and asks for that Content-Length', async () => {
+    const { blobStore, notified } = store();
+    const { url, headers } = blobStore.presignUpload('blob1', 600, { contentLength: 5 });
+    expect(headers).toEqual({ 'Content-Length': '5' });
+    expect(await refusal(putThrough(blobStore, url, Buffer.from('four'), { contentLength: 4 }))).toBe(
+      '403 content_length_mismatch',
     );
+    expect(await refusal(putThrough(blobStore, url, Buffer.from('x'), { contentLength: undefined }))).toBe(
+      '403 content_length_mismatch',
+    );
+    expect(
+      await refusal(putThrough(blobStore, url.replace('content-length=5', 'content-length=4'), Buffer.from('four'))),
+    ).toBe('403 invalid_signature');
+    expect(notified).toEqual([]);
+    expect(await refusal(putThrough(blobStore, url, Buffer.from('fives')))).toBe('accepted');
+    expect(notified).toMatchObject([{ key: 'blob1', size: 5 }]);
+  });
+
+  it('refuses a body longer or shorter than its bound length, even under a matching header, and keeps nothing', async () => {
+    const { blobStore, notified } = store();
+    const { url } = blobStore.presignUpload('blob1', 600, { contentLength: 5 });
+    for (const body of ['sixsix', 'four']) {
+      expect(await refusal(putThrough(blobStore, url, Buffer.from(body), { contentLength: 5 }))).toBe(
+        '403 content_length_mismatch',
+      );
+    }
+    expect(notified).toEqual([]);
+    expect(blobStore.find('blob1')).toBeUndefined();
   });
 
   it('stops reading past 15 MB and keeps nothing', async () => {
     const { blobStore, notified } = store();
-    const { url } = blobStore.presignUpload('blob1', 'image/jpeg', 600);
+    const { url } = blobStore.presignUpload('blob1', 600);
     const parsed = new URL(url);
     const oversized = blobStore.receiveUpload({
       key: 'blob1',
@@ -78,18 +118,34 @@ describe('FsBlobStore', () => {
       body: Readable.from([Buffer.alloc(8 * 1024 * 1024), Buffer.alloc(8 * 1024 * 1024)]),
     });
     expect(await refusal(oversized)).toBe('413 image_too_large');
+    expect(await refusal(putThrough(blobStore, url, Buffer.from('x'), { contentLength: 16 * 1024 * 1024 }))).toBe(
+      '413 image_too_large',
+    );
     expect(notified).toEqual([]);
     expect(blobStore.find('blob1')).toBeUndefined();
   });
 
   it('lets only the first of two uploads win', async () => {
     const { blobStore } = store();
-    const { url } = blobStore.presignUpload('blob1', 'image/jpeg', 600);
+    const { url } = blobStore.presignUpload('blob1', 600);
     const results = await Promise.all([
       refusal(putThrough(blobStore, url, Buffer.from('first'))),
       refusal(putThrough(blobStore, url, Buffer.from('second'))),
     ]);
     expect(results.sort()).toEqual(['409 already_uploaded', 'accepted']);
+  });
+
+  it('deletes an object and its record, and takes deleting a missing object calmly', async () => {
+    const { blobStore } = store();
+    const { url } = blobStore.presignUpload('blob1', 600);
+    await putThrough(blobStore, url, Buffer.from('bytes'));
+
+    await blobStore.delete('blob1');
+
+    expect(blobStore.find('blob1')).toBeUndefined();
+    expect(await refusal(blobStore.read('blob1'))).toMatch(/ENOENT/);
+    await expect(blobStore.delete('blob1')).resolves.toBeUndefined();
+    expect(blobStore.recoverUnrecorded()).toEqual([]);
   });
 
   it('recovers an object whose record was lost in a crash', () => {

@@ -25,7 +25,10 @@ export interface StoredObject {
   storedAt: string;
 }
 
-/** Raised for a PUT that S3 would refuse: expired or tampered signature (403), too large (413), taken (409). */
+/**
+ * Raised for a PUT that S3 would refuse: expired or tampered signature or a length other than the signed one (403),
+ * too large (413), taken (409).
+ */
 export class UploadRefusedError extends ImgrecError {
   constructor(code: string, message: string, statusCode: number) {
     super(code, message, statusCode);
@@ -33,7 +36,15 @@ export class UploadRefusedError extends ImgrecError {
   }
 }
 
-class BodyTooLargeError extends Error {}
+const tooLarge = () =>
+  new UploadRefusedError('image_too_large', `Images may be at most 15 MB (${IMAGE_LIMITS.maxBytes} bytes).`, 413);
+
+const lengthMismatch = (contentLength: number) =>
+  new UploadRefusedError(
+    'content_length_mismatch',
+    `This upload URL takes exactly ${contentLength} bytes, sent with the header Content-Length: ${contentLength}.`,
+    403,
+  );
 
 /**
  * The local stand-in for the S3 bucket: objects are files under `<dataDir>/objects`, uploads go through URLs signed
@@ -62,26 +73,36 @@ export class FsBlobStore {
       key TEXT PRIMARY KEY, size INTEGER NOT NULL, content_type TEXT NOT NULL, stored_at TEXT NOT NULL)`);
   }
 
-  presignUpload(key: string, contentType: string, expiresInSeconds: number, now = new Date()): PresignedUpload {
+  /**
+   * A URL to PUT the object to until `expiresInSeconds` from `now`. With `contentLength`, the URL takes exactly that
+   * many bytes, and the client must send the header in `headers`; without it, any size up to the limit.
+   */
+  presignUpload(
+    key: string,
+    expiresInSeconds: number,
+    options: { contentLength?: number; now?: Date } = {},
+  ): PresignedUpload {
     this.assertKey(key);
+    const { contentLength, now = new Date() } = options;
     const expires = Math.floor(now.getTime() / 1000) + expiresInSeconds;
-    const grant: UploadGrant = { key, contentType, expires };
+    const grant: UploadGrant = { key, contentLength, expires };
     const query = new URLSearchParams({
-      'content-type': contentType,
+      ...(contentLength !== undefined && { 'content-length': String(contentLength) }),
       expires: String(expires),
       signature: signUpload(this.config.signingSecret, grant),
     });
     return {
       url: `${this.config.publicUrl}/uploads/${key}?${query.toString()}`,
-      headers: { 'Content-Type': contentType },
+      headers: contentLength === undefined ? {} : { 'Content-Length': String(contentLength) },
       expiresAt: new Date(expires * 1000),
     };
   }
 
   /**
-   * Stores an upload arriving through a presigned URL, streaming it to disk.
-   * @throws UploadRefusedError 403 for a bad or expired signature or a Content-Type other than the signed one,
-   *   413 past the size limit, 409 when the object already exists.
+   * Stores an upload arriving through a presigned URL, streaming it to disk. The Content-Type the client sent, if
+   * any, is recorded as S3 would record it; it is never checked.
+   * @throws UploadRefusedError 403 for a bad or expired signature or, on a URL bound to a length, a Content-Length
+   *   header or body of another size; 413 past the size limit; 409 when the object already exists.
    */
   async receiveUpload(request: {
     key: string;
@@ -91,9 +112,10 @@ export class FsBlobStore {
     body: Readable;
   }): Promise<StoredObject> {
     const { key, query } = request;
+    const boundLength = query.get('content-length');
     const grant: UploadGrant = {
       key,
-      contentType: query.get('content-type') ?? '',
+      ...(boundLength !== null && { contentLength: Number(boundLength) }),
       expires: Number(query.get('expires')),
     };
     if (
@@ -105,18 +127,12 @@ export class FsBlobStore {
     if (!Number.isFinite(grant.expires) || grant.expires * 1000 < Date.now()) {
       throw new UploadRefusedError('upload_url_expired', 'The upload URL has expired. Request a new one.', 403);
     }
-    if (request.contentType !== grant.contentType) {
-      throw new UploadRefusedError(
-        'content_type_mismatch',
-        `Send the header Content-Type: ${grant.contentType}, as signed into the upload URL.`,
-        403,
-      );
-    }
-    if (request.contentLength !== undefined && request.contentLength > IMAGE_LIMITS.maxBytes) {
-      throw new UploadRefusedError('image_too_large', 'Images may be at most 15 MB.', 413);
+    if (request.contentLength !== undefined && request.contentLength > IMAGE_LIMITS.maxBytes) throw tooLarge();
+    if (grant.contentLength !== undefined && request.contentLength !== grant.contentLength) {
+      throw lengthMismatch(grant.contentLength);
     }
     if (this.find(key)) throw new UploadRefusedError('already_uploaded', 'This blob already has an image.', 409);
-    return this.store(key, grant.contentType, request.body);
+    return this.store(key, request.contentType ?? 'application/octet-stream', request.body, grant.contentLength);
   }
 
   find(key: string): StoredObject | undefined {
@@ -162,7 +178,18 @@ export class FsBlobStore {
     return recovered;
   }
 
-  private async store(key: string, contentType: string, body: Readable): Promise<StoredObject> {
+  /** Deletes an object and its record. Deleting an object that is not there is no error, as in S3. */
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+    this.db.prepare('DELETE FROM stored_objects WHERE key = ?').run(key);
+  }
+
+  private async store(
+    key: string,
+    contentType: string,
+    body: Readable,
+    boundLength: number | undefined,
+  ): Promise<StoredObject> {
     const incoming = join(this.incomingDir, `${key}.${randomUUID()}`);
     let size = 0;
     try {
@@ -171,12 +198,14 @@ export class FsBlobStore {
         async function* limit(source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
             size += chunk.length;
-            if (size > IMAGE_LIMITS.maxBytes) throw new BodyTooLargeError();
+            if (boundLength !== undefined && size > boundLength) throw lengthMismatch(boundLength);
+            if (size > IMAGE_LIMITS.maxBytes) throw tooLarge();
             yield chunk;
           }
         },
         createWriteStream(incoming, { flags: 'wx' }),
       );
+      if (boundLength !== undefined && size !== boundLength) throw lengthMismatch(boundLength);
       const handle = await open(incoming, 'r');
       await handle.sync();
       await handle.close();
@@ -185,11 +214,6 @@ export class FsBlobStore {
         if (error.code === 'EEXIST') throw new ConflictError('already_uploaded', 'This blob already has an image.');
         throw error;
       });
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        throw new UploadRefusedError('image_too_large', 'Images may be at most 15 MB.', 413);
-      }
-      throw error;
     } finally {
       await rm(incoming, { force: true });
     }

@@ -23,7 +23,7 @@ describeReadImageHeadContract('local blob store', async () => {
     readImageHead: (image, length) => blobStore.readHead(image.key, length),
     store: async (key, bytes) => {
       // Through a presigned upload, as every object in local mode arrives.
-      const { url } = blobStore.presignUpload(key, 'image/jpeg', 600);
+      const { url } = blobStore.presignUpload(key, 600);
       await blobStore.receiveUpload({
         key,
         query: new URL(url).searchParams,

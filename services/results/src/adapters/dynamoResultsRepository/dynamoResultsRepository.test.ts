@@ -30,21 +30,34 @@ describe('buildDynamoResultsRepository', () => {
     await emulator.stop();
   });
 
-  it('stores the view as a map with its status and a version that every write bumps', async () => {
+  it('stores the view as a map with its owner and status at the top level and a version every write bumps', async () => {
     const repository = buildDynamoResultsRepository(documents, { tableName: TABLE });
-    await repository.apply(BLOB_ID, () => ({ view: { ...view, status: 'awaiting_upload' } }));
+    await repository.apply(BLOB_ID, () => ({ tenantId: 'tnt_owner', view: { ...view, status: 'awaiting_upload' } }));
     // A field set to undefined (as spreads can leave) is dropped rather than refused by DynamoDB.
-    await repository.apply(BLOB_ID, () => ({ view: { ...view, completed_at: undefined } }));
+    await repository.apply(BLOB_ID, () => ({ tenantId: 'tnt_owner', view: { ...view, completed_at: undefined } }));
 
     const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: { blob_id: BLOB_ID } }));
-    expect(Item).toStrictEqual({ blob_id: BLOB_ID, version: 2, status: 'processing', view });
+    expect(Item).toStrictEqual({ blob_id: BLOB_ID, version: 2, tenant_id: 'tnt_owner', status: 'processing', view });
+  });
+
+  it('refuses to serve a view whose item names no owner', async () => {
+    await documents.send(
+      new PutCommand({ TableName: TABLE, Item: { blob_id: 'CCCCCCCCCCCCCCCCCCCCCC', version: 1, view } }),
+    );
+    const repository = buildDynamoResultsRepository(documents, { tableName: TABLE });
+    await expect(repository.get('CCCCCCCCCCCCCCCCCCCCCC')).rejects.toThrow();
   });
 
   it('refuses to serve a stored view that does not match the contract', async () => {
     await documents.send(
       new PutCommand({
         TableName: TABLE,
-        Item: { blob_id: 'BBBBBBBBBBBBBBBBBBBBBB', version: 1, view: { blob_id: 'BBBBBBBBBBBBBBBBBBBBBB' } },
+        Item: {
+          blob_id: 'BBBBBBBBBBBBBBBBBBBBBB',
+          version: 1,
+          tenant_id: 'tnt_owner',
+          view: { blob_id: 'BBBBBBBBBBBBBBBBBBBBBB' },
+        },
       }),
     );
     const repository = buildDynamoResultsRepository(documents, { tableName: TABLE });

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { blobViewSchema } from '@imgrec/shared';
+import { blobViewSchema, tenantIdSchema } from '@imgrec/shared';
 import type { ResultsRecord, ResultsRepository } from '../../ports.js';
 import { MAX_WRITE_ATTEMPTS, earlyCallbackOutcomesSchema } from '../storedRecord/storedRecord.js';
 
@@ -7,10 +7,14 @@ export interface DynamoResultsRepositoryConfig {
   tableName: string;
 }
 
-/** One blob's item. `status` is the view's, at the top level for queries and the console. */
+/**
+ * One blob's item. `tenant_id`, the owner, and `status`, the view's, are top-level attributes for queries, indexes
+ * and the console.
+ */
 interface ResultsItem {
   blob_id: string;
   version: number;
+  tenant_id?: unknown;
   status?: string;
   view?: unknown;
   early_callback_outcomes?: unknown;
@@ -18,6 +22,7 @@ interface ResultsItem {
 
 /** Stored items are parsed, not cast: an item written by an older release fails loudly instead of leaking out. */
 const decode = (item: ResultsItem): ResultsRecord => ({
+  tenantId: tenantIdSchema.parse(item.tenant_id),
   ...(item.view !== undefined && { view: blobViewSchema.parse(item.view) }),
   ...(item.early_callback_outcomes !== undefined && {
     earlyCallbackOutcomes: earlyCallbackOutcomesSchema.parse(item.early_callback_outcomes),
@@ -30,6 +35,7 @@ const encode = (blobId: string, version: number, record: ResultsRecord): Results
     JSON.stringify({
       blob_id: blobId,
       version,
+      tenant_id: record.tenantId,
       status: record.view?.status,
       view: record.view,
       early_callback_outcomes: record.earlyCallbackOutcomes,
@@ -82,7 +88,8 @@ export const buildDynamoResultsRepository = (
   return {
     get: async (blobId) => {
       const item = await read(blobId);
-      return item?.view === undefined ? undefined : blobViewSchema.parse(item.view);
+      if (item?.view === undefined) return undefined;
+      return { tenantId: tenantIdSchema.parse(item.tenant_id), view: blobViewSchema.parse(item.view) };
     },
 
     apply: async (blobId, change) => {

@@ -4,6 +4,7 @@ import { startDynamoEmulator, type DynamoEmulator, createHashKeyTable } from '@i
 import { openDatabase } from '@imgrec/shared/local';
 import { buildDynamoResultsRepository } from '../dynamoResultsRepository/dynamoResultsRepository.js';
 import { buildSqliteResultsRepository } from '../sqliteResultsRepository/sqliteResultsRepository.js';
+import { SAMPLE_TENANT_ID } from '../../testing/sampleViews.js';
 import { CONTRACT_BLOB_ID, describeResultsRepositoryContract } from './resultsRepositoryContract.js';
 
 describeResultsRepositoryContract('SQLite', () => {
@@ -18,8 +19,9 @@ describeResultsRepositoryContract('SQLite', () => {
       );
     },
     createConcurrently: (view) => {
-      db.prepare('INSERT INTO blob_results (blob_id, version, status, view) VALUES (?, 1, ?, ?)').run(
+      db.prepare('INSERT INTO blob_results (blob_id, version, tenant_id, status, view) VALUES (?, 1, ?, ?, ?)').run(
         CONTRACT_BLOB_ID,
+        SAMPLE_TENANT_ID,
         view.status,
         JSON.stringify(view),
       );
@@ -74,7 +76,10 @@ describeResultsRepositoryContract('DynamoDB (dynalite)', async () => {
     createConcurrently: (view) => {
       concurrentWrites.push(
         otherWriter.send(
-          new PutCommand({ TableName, Item: { blob_id: CONTRACT_BLOB_ID, version: 1, status: view.status, view } }),
+          new PutCommand({
+            TableName,
+            Item: { blob_id: CONTRACT_BLOB_ID, version: 1, tenant_id: SAMPLE_TENANT_ID, status: view.status, view },
+          }),
         ),
       );
     },

@@ -3,13 +3,17 @@ import Database from 'better-sqlite3';
 import type { BlobStatus, BlobView } from '@imgrec/shared';
 import type { ResultsRecord } from '../../ports.js';
 import { buildSqliteResultsRepository } from './sqliteResultsRepository.js';
-import { callbackDelivered, viewWith as sampleView } from '../../testing/sampleViews.js';
+import { SAMPLE_TENANT_ID, callbackDelivered, viewWith as sampleView } from '../../testing/sampleViews.js';
 
 const BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 const viewWith = (status: BlobStatus) => sampleView(status, BLOB_ID);
 
 const delivered = callbackDelivered(BLOB_ID);
+
+const owned = (parts: Omit<ResultsRecord, 'tenantId'>): ResultsRecord => ({ tenantId: SAMPLE_TENANT_ID, ...parts });
+
+const served = (view: BlobView) => ({ tenantId: SAMPLE_TENANT_ID, view });
 
 describe('buildSqliteResultsRepository', () => {
   let db: Database.Database;
@@ -23,8 +27,8 @@ describe('buildSqliteResultsRepository', () => {
   });
 
   const storedRow = () =>
-    db.prepare('SELECT version, status FROM blob_results WHERE blob_id = ?').get(BLOB_ID) as
-      { version: number; status: string | null } | undefined;
+    db.prepare('SELECT version, tenant_id, status FROM blob_results WHERE blob_id = ?').get(BLOB_ID) as
+      { version: number; tenant_id: string; status: string | null } | undefined;
 
   /** Another process writing the same blob: it bumps the version the way every adapter write does. */
   const writeConcurrently = (view: BlobView) =>
@@ -38,56 +42,58 @@ describe('buildSqliteResultsRepository', () => {
     expect(await repository.apply(BLOB_ID, () => undefined)).toBeUndefined();
   });
 
-  it('creates the record on the first write and serves its view', async () => {
+  it('creates the record on the first write, keeps its owner in a column, and serves its view', async () => {
     const repository = buildSqliteResultsRepository(db);
-    const record = { view: viewWith('awaiting_upload') };
+    const record = owned({ view: viewWith('awaiting_upload') });
     expect(await repository.apply(BLOB_ID, () => record)).toStrictEqual(record);
-    expect(await repository.get(BLOB_ID)).toStrictEqual(viewWith('awaiting_upload'));
-    expect(storedRow()).toStrictEqual({ version: 1, status: 'awaiting_upload' });
+    expect(await repository.get(BLOB_ID)).toStrictEqual(served(viewWith('awaiting_upload')));
+    expect(storedRow()).toStrictEqual({ version: 1, tenant_id: SAMPLE_TENANT_ID, status: 'awaiting_upload' });
   });
 
   it('hands the stored record to the change and bumps the version on every write', async () => {
     const repository = buildSqliteResultsRepository(db);
-    await repository.apply(BLOB_ID, () => ({ view: viewWith('awaiting_upload') }));
+    await repository.apply(BLOB_ID, () => owned({ view: viewWith('awaiting_upload') }));
     const seen: (ResultsRecord | undefined)[] = [];
     await repository.apply(BLOB_ID, (current) => {
       seen.push(current);
-      return { view: viewWith('processing') };
+      return owned({ view: viewWith('processing') });
     });
-    expect(seen).toStrictEqual([{ view: viewWith('awaiting_upload') }]);
-    expect(storedRow()).toStrictEqual({ version: 2, status: 'processing' });
+    expect(seen).toStrictEqual([owned({ view: viewWith('awaiting_upload') })]);
+    expect(storedRow()).toStrictEqual({ version: 2, tenant_id: SAMPLE_TENANT_ID, status: 'processing' });
   });
 
   it('writes nothing when the change returns undefined, and resolves to the record as stored', async () => {
     const repository = buildSqliteResultsRepository(db);
-    await repository.apply(BLOB_ID, () => ({ view: viewWith('processing') }));
-    expect(await repository.apply(BLOB_ID, () => undefined)).toStrictEqual({ view: viewWith('processing') });
-    expect(storedRow()).toStrictEqual({ version: 1, status: 'processing' });
+    await repository.apply(BLOB_ID, () => owned({ view: viewWith('processing') }));
+    expect(await repository.apply(BLOB_ID, () => undefined)).toStrictEqual(owned({ view: viewWith('processing') }));
+    expect(storedRow()).toStrictEqual({ version: 1, tenant_id: SAMPLE_TENANT_ID, status: 'processing' });
   });
 
   it('keeps early callback outcomes with no view and no status, and serves no view for them', async () => {
     const repository = buildSqliteResultsRepository(db);
-    await repository.apply(BLOB_ID, () => ({ earlyCallbackOutcomes: [delivered] }));
+    await repository.apply(BLOB_ID, () => owned({ earlyCallbackOutcomes: [delivered] }));
     expect(await repository.get(BLOB_ID)).toBeUndefined();
-    expect(storedRow()).toStrictEqual({ version: 1, status: null });
-    expect(await repository.apply(BLOB_ID, () => undefined)).toStrictEqual({ earlyCallbackOutcomes: [delivered] });
+    expect(storedRow()).toStrictEqual({ version: 1, tenant_id: SAMPLE_TENANT_ID, status: null });
+    expect(await repository.apply(BLOB_ID, () => undefined)).toStrictEqual(
+      owned({ earlyCallbackOutcomes: [delivered] }),
+    );
   });
 
   it('recomputes on the fresh record when another writer got in between, so state cannot regress', async () => {
     const repository = buildSqliteResultsRepository(db);
-    await repository.apply(BLOB_ID, () => ({ view: viewWith('awaiting_upload') }));
+    await repository.apply(BLOB_ID, () => owned({ view: viewWith('awaiting_upload') }));
     const statusesSeen: (BlobStatus | undefined)[] = [];
 
     const stored = await repository.apply(BLOB_ID, (current) => {
       statusesSeen.push(current?.view?.status);
       if (statusesSeen.length === 1) writeConcurrently(viewWith('succeeded'));
       // The BlobCreated rule: only an awaiting_upload blob moves to processing.
-      return current?.view?.status === 'awaiting_upload' ? { view: viewWith('processing') } : undefined;
+      return current?.view?.status === 'awaiting_upload' ? owned({ view: viewWith('processing') }) : undefined;
     });
 
     expect(statusesSeen).toStrictEqual(['awaiting_upload', 'succeeded']);
-    expect(stored).toStrictEqual({ view: viewWith('succeeded') });
-    expect(await repository.get(BLOB_ID)).toStrictEqual(viewWith('succeeded'));
+    expect(stored).toStrictEqual(owned({ view: viewWith('succeeded') }));
+    expect(await repository.get(BLOB_ID)).toStrictEqual(served(viewWith('succeeded')));
   });
 
   it('recomputes as an update when another writer created the record first', async () => {
@@ -97,41 +103,48 @@ describe('buildSqliteResultsRepository', () => {
     await repository.apply(BLOB_ID, (current) => {
       statusesSeen.push(current?.view?.status);
       if (statusesSeen.length === 1) {
-        db.prepare("INSERT INTO blob_results (blob_id, version, status, view) VALUES (?, 1, 'processing', ?)").run(
-          BLOB_ID,
-          JSON.stringify(viewWith('processing')),
-        );
+        db.prepare(
+          "INSERT INTO blob_results (blob_id, version, tenant_id, status, view) VALUES (?, 1, ?, 'processing', ?)",
+        ).run(BLOB_ID, SAMPLE_TENANT_ID, JSON.stringify(viewWith('processing')));
       }
-      return current === undefined ? { view: viewWith('awaiting_upload') } : undefined;
+      return current === undefined ? owned({ view: viewWith('awaiting_upload') }) : undefined;
     });
 
     expect(statusesSeen).toStrictEqual([undefined, 'processing']);
-    expect(await repository.get(BLOB_ID)).toStrictEqual(viewWith('processing'));
+    expect(await repository.get(BLOB_ID)).toStrictEqual(served(viewWith('processing')));
   });
 
   it('gives up with an error when every write loses to another writer', async () => {
     const repository = buildSqliteResultsRepository(db);
-    await repository.apply(BLOB_ID, () => ({ view: viewWith('awaiting_upload') }));
+    await repository.apply(BLOB_ID, () => owned({ view: viewWith('awaiting_upload') }));
     await expect(
       repository.apply(BLOB_ID, () => {
         writeConcurrently(viewWith('awaiting_upload'));
-        return { view: viewWith('processing') };
+        return owned({ view: viewWith('processing') });
       }),
     ).rejects.toThrow(`results for blob ${BLOB_ID} kept changing under concurrent writers`);
-    expect(await repository.get(BLOB_ID)).toStrictEqual(viewWith('awaiting_upload'));
+    expect(await repository.get(BLOB_ID)).toStrictEqual(served(viewWith('awaiting_upload')));
   });
 
   it('keeps its table and rows when built again over the same database', async () => {
-    await buildSqliteResultsRepository(db).apply(BLOB_ID, () => ({ view: viewWith('failed') }));
-    expect(await buildSqliteResultsRepository(db).get(BLOB_ID)).toStrictEqual(viewWith('failed'));
+    await buildSqliteResultsRepository(db).apply(BLOB_ID, () => owned({ view: viewWith('failed') }));
+    expect(await buildSqliteResultsRepository(db).get(BLOB_ID)).toStrictEqual(served(viewWith('failed')));
   });
 
   it('refuses to serve a stored view that does not match the contract', async () => {
     const repository = buildSqliteResultsRepository(db);
-    db.prepare("INSERT INTO blob_results (blob_id, version, status, view) VALUES (?, 1, 'processing', ?)").run(
-      BLOB_ID,
-      JSON.stringify({ blob_id: BLOB_ID, status: 'processing' }),
-    );
+    db.prepare(
+      "INSERT INTO blob_results (blob_id, version, tenant_id, status, view) VALUES (?, 1, ?, 'processing', ?)",
+    ).run(BLOB_ID, SAMPLE_TENANT_ID, JSON.stringify({ blob_id: BLOB_ID, status: 'processing' }));
     await expect(repository.get(BLOB_ID)).rejects.toThrow();
+  });
+
+  it('gives the dev tenant the blobs of a data dir from before tenants', async () => {
+    db.exec(`CREATE TABLE blob_results (
+      blob_id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT, view TEXT, early_callback_outcomes TEXT
+    ) STRICT`);
+    const legacy = viewWith('succeeded');
+    db.prepare("INSERT INTO blob_results VALUES (?, 3, 'succeeded', ?, NULL)").run(BLOB_ID, JSON.stringify(legacy));
+    expect(await buildSqliteResultsRepository(db).get(BLOB_ID)).toEqual({ tenantId: 'dev', view: legacy });
   });
 });

@@ -10,6 +10,7 @@ const T0 = Date.parse('2026-11-27T12:00:00.000Z');
 
 const record: UploadRecord = {
   blob_id: 'q1Xw3-_9ZkLmNoPqRsTuVw',
+  tenant_id: 'tnt_a',
   content_type: 'image/jpeg',
   options: { min_confidence: 55, max_labels: 20 },
   created_at: '2026-11-27T12:00:00.000Z',
@@ -32,7 +33,7 @@ describe('buildDynamoUploadsRepository', () => {
 
   const item = async (pk: string) => (await documents.send(new GetCommand({ TableName: TABLE, Key: { pk } }))).Item;
 
-  it('gives an Idempotency-Key a TTL at the end of its window, and the upload itself none', async () => {
+  it('keeps an Idempotency-Key under its tenant with a TTL at the end of its window, and the upload itself none', async () => {
     const repository = buildDynamoUploadsRepository(documents, { tableName: TABLE, now: () => T0 });
     await repository.create(record, {
       key: 'order-42',
@@ -41,13 +42,13 @@ describe('buildDynamoUploadsRepository', () => {
         blob_id: record.blob_id,
         upload_url: 'https://images.example.com/upload',
         upload_method: 'PUT',
-        upload_headers: { 'Content-Type': 'image/jpeg' },
+        upload_headers: {},
         expires_at: record.expires_at,
         status_url: `https://api.example.com/blobs/${record.blob_id}`,
       },
     });
 
-    expect(await item('idempotency#order-42')).toMatchObject({
+    expect(await item('idempotency#tnt_a#order-42')).toMatchObject({
       created_at_ms: T0,
       [UPLOADS_TABLE_TTL_ATTRIBUTE]: (T0 + IDEMPOTENCY_WINDOW_MS) / 1000,
     });

@@ -18,12 +18,15 @@ export interface DynamoUploadsRepositoryConfig {
   now?: () => number;
 }
 
-/** The table's TTL attribute (epoch seconds), set on idempotency keys only. */
+/** The table's TTL attribute (epoch seconds), set on idempotency keys and quota counters, never on uploads. */
 export const UPLOADS_TABLE_TTL_ATTRIBUTE = 'delete_after';
 
-/** Both kinds of item share the table's one key attribute, `pk`, told apart by a prefix. */
+/**
+ * Every kind of item shares the table's one key attribute, `pk`, told apart by a prefix. A tenant id has no `#`, so
+ * an idempotency key's pk names its tenant unambiguously, and two tenants' keys never meet.
+ */
 const uploadPk = (blobId: string) => `upload#${blobId}`;
-const idempotencyPk = (key: string) => `idempotency#${key}`;
+const idempotencyPk = (tenantId: string, key: string) => `idempotency#${tenantId}#${key}`;
 
 interface IdempotencyItem {
   pk: string;
@@ -39,12 +42,14 @@ const isConditionalCheckFailure = (error: unknown): boolean =>
 const toItem = (record: UploadRecord) => ({
   pk: uploadPk(record.blob_id),
   blob_id: record.blob_id,
+  tenant_id: record.tenant_id,
   content_type: record.content_type,
   options: { min_confidence: record.options.min_confidence, max_labels: record.options.max_labels },
   ...(record.callback_url === undefined ? {} : { callback_url: record.callback_url }),
   created_at: record.created_at,
   expires_at: record.expires_at,
   ...(record.stored_at === undefined ? {} : { stored_at: record.stored_at }),
+  ...(record.announced_at === undefined ? {} : { announced_at: record.announced_at }),
 });
 
 const toRecord = (item: Record<string, unknown>): UploadRecord => {
@@ -54,8 +59,9 @@ const toRecord = (item: Record<string, unknown>): UploadRecord => {
 
 /**
  * The uploads table on DynamoDB (aws mode), through the document client. Every write that must happen once is a
- * conditional write: a blob's record is created once, its stored_at is set once, and an Idempotency-Key is claimed
- * by one request only. DynamoDB's TTL deletes expired keys a day or two late, so reads check the window themselves.
+ * conditional write: a blob's record is created once, its stored_at and announced_at are set once, and an
+ * Idempotency-Key is claimed by one request of its tenant only. DynamoDB's TTL deletes expired keys a day or two
+ * late, so reads check the window themselves.
  */
 export const buildDynamoUploadsRepository = (
   client: DynamoDBDocumentClient,
@@ -71,20 +77,20 @@ export const buildDynamoUploadsRepository = (
     return Item && toRecord(Item);
   };
 
-  const findIdempotent = async (key: string) => {
+  const findIdempotent = async (tenantId: string, key: string) => {
     const { Item } = await client.send(
-      new GetCommand({ TableName, Key: { pk: idempotencyPk(key) }, ConsistentRead: true }),
+      new GetCommand({ TableName, Key: { pk: idempotencyPk(tenantId, key) }, ConsistentRead: true }),
     );
     const item = Item as IdempotencyItem | undefined;
     if (!item || item.created_at_ms < now() - IDEMPOTENCY_WINDOW_MS) return undefined;
     return { requestHash: item.request_hash, response: item.response };
   };
 
-  /** Claims the key for this request unless another request holds it within the window. */
-  const claimIdempotencyKey = async (idempotency: IdempotentRequest): Promise<boolean> => {
+  /** Claims the tenant's key for this request unless another request holds it within the window. */
+  const claimIdempotencyKey = async (tenantId: string, idempotency: IdempotentRequest): Promise<boolean> => {
     const createdAtMs = now();
     const item: IdempotencyItem = {
-      pk: idempotencyPk(idempotency.key),
+      pk: idempotencyPk(tenantId, idempotency.key),
       request_hash: idempotency.requestHash,
       response: idempotency.response,
       created_at_ms: createdAtMs,
@@ -116,10 +122,10 @@ export const buildDynamoUploadsRepository = (
       await client.send(
         new PutCommand({ TableName, Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
       );
-      if (!idempotency || (await claimIdempotencyKey(idempotency))) return { created: true };
+      if (!idempotency || (await claimIdempotencyKey(record.tenant_id, idempotency))) return { created: true };
       // Another request claimed the key first: this blob will never be announced, so its record goes.
       await client.send(new DeleteCommand({ TableName, Key: { pk: uploadPk(record.blob_id) } }));
-      const existing = await findIdempotent(idempotency.key);
+      const existing = await findIdempotent(record.tenant_id, idempotency.key);
       if (!existing) throw new Error(`Idempotency-Key ${idempotency.key} expired while it was being claimed`);
       return { created: false, existing };
     },
@@ -141,6 +147,23 @@ export const buildDynamoUploadsRepository = (
         // Unknown blob, or stored before: either way the record as it is answers.
         if (isConditionalCheckFailure(error)) return get(blobId);
         throw error;
+      }
+    },
+
+    markAnnounced: async (blobId, announcedAt) => {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: uploadPk(blobId) },
+            UpdateExpression: 'SET announced_at = :announcedAt',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(announced_at)',
+            ExpressionAttributeValues: { ':announcedAt': announcedAt },
+          }),
+        );
+      } catch (error) {
+        // Unknown blob, or announced before: the first time stays.
+        if (!isConditionalCheckFailure(error)) throw error;
       }
     },
   };

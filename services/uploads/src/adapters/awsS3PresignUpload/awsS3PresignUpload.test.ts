@@ -7,15 +7,26 @@ const s3 = buildS3Client({
   credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
 });
 
-const presign = (now = new Date('2026-11-27T12:00:00.250Z')) =>
-  buildS3PresignUpload(s3, { bucket: 'imgrec-dev-images', now: () => now })('q1Xw3-_9ZkLmNoPqRsTuVw', 'image/png', 600);
+const presign = (contentLength?: number, now = new Date('2026-11-27T12:00:00.250Z')) =>
+  buildS3PresignUpload(s3, { bucket: 'imgrec-dev-images', now: () => now })(
+    'q1Xw3-_9ZkLmNoPqRsTuVw',
+    600,
+    contentLength,
+  );
+
+const signedHeadersOf = (url: string) => new URL(url).searchParams.get('X-Amz-SignedHeaders')?.split(';');
 
 describe('buildS3PresignUpload', () => {
-  it('signs the Content-Type into the URL, so S3 refuses an upload that declares another one', async () => {
+  it('signs only the host, so a plain PUT with no headers is accepted', async () => {
     const { url, headers } = await presign();
-    const query = new URL(url).searchParams;
-    expect(query.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-type', 'host']);
-    expect(headers).toEqual({ 'Content-Type': 'image/png' });
+    expect(signedHeadersOf(url)).toEqual(['host']);
+    expect(headers).toEqual({});
+  });
+
+  it('signs a given content length into the URL and asks the client to send it', async () => {
+    const { url, headers } = await presign(48_213);
+    expect(signedHeadersOf(url)).toEqual(['content-length', 'host']);
+    expect(headers).toEqual({ 'Content-Length': '48213' });
   });
 
   it('signs no checksum of an empty body into the URL', async () => {

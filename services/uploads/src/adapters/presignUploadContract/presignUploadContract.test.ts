@@ -39,12 +39,11 @@ describePresignUploadContract(
       host: '127.0.0.1',
       routes: [],
       blobStore,
-      isHealthy: () => true,
       log: buildLogger({}, { write: () => undefined }),
     });
     return {
-      presignUpload: async (key, contentType, expiresInSeconds) =>
-        blobStore.presignUpload(key, contentType, expiresInSeconds),
+      presignUpload: async (key, expiresInSeconds, contentLength) =>
+        blobStore.presignUpload(key, expiresInSeconds, { contentLength }),
       readObject: async (key) => (blobStore.find(key) ? blobStore.read(key) : undefined),
       stop: async () => {
         server.closeAllConnections();

@@ -11,6 +11,7 @@ const T0 = Date.parse('2026-11-27T12:00:00.000Z');
 
 const record = (blobId: string, extra: Partial<UploadRecord> = {}): UploadRecord => ({
   blob_id: blobId,
+  tenant_id: 'tnt_a',
   content_type: 'image/png',
   options: { min_confidence: 55, max_labels: 20 },
   callback_url: 'https://hooks.example.com/imgrec',
@@ -23,7 +24,7 @@ const responseFor = (blobId: string): CreateUploadResponse => ({
   blob_id: blobId,
   upload_url: `https://images.example.com/${blobId}?X-Amz-Signature=abc`,
   upload_method: 'PUT',
-  upload_headers: { 'Content-Type': 'image/png' },
+  upload_headers: {},
   expires_at: '2026-11-27T12:10:00.000Z',
   status_url: `https://api.example.com/blobs/${blobId}`,
 });
@@ -68,20 +69,50 @@ export const describeUploadsRepositoryContract = (
       expect(await repository.get('blob-a')).toEqual(record('blob-a', { stored_at: first }));
     });
 
+    it('records the first time the blob was announced, and keeps it when told again', async () => {
+      const repository = await build(() => T0);
+      await repository.create(record('blob-a'));
+      const stored = '2026-11-27T12:01:00.000Z';
+      await repository.markStored('blob-a', stored);
+      await repository.markAnnounced('blob-a', '2026-11-27T12:01:01.000Z');
+      await repository.markAnnounced('blob-a', '2026-11-27T12:05:00.000Z');
+      const announced = record('blob-a', { stored_at: stored, announced_at: '2026-11-27T12:01:01.000Z' });
+      expect(await repository.get('blob-a')).toEqual(announced);
+      expect(await repository.markStored('blob-a', '2026-11-27T12:06:00.000Z')).toEqual(announced);
+    });
+
     it('marks nothing for a blob it never saved', async () => {
       const repository = await build(() => T0);
       expect(await repository.markStored('blob-unknown', '2026-11-27T12:01:00.000Z')).toBeUndefined();
+      await repository.markAnnounced('blob-unknown', '2026-11-27T12:01:00.000Z');
       expect(await repository.get('blob-unknown')).toBeUndefined();
     });
 
     it('remembers the response under its Idempotency-Key', async () => {
       const repository = await build(() => T0);
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
-      expect(await repository.findIdempotent('order-42')).toEqual({
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
         requestHash: 'hash-a',
         response: responseFor('blob-a'),
       });
-      expect(await repository.findIdempotent('order-43')).toBeUndefined();
+      expect(await repository.findIdempotent('tnt_a', 'order-43')).toBeUndefined();
+    });
+
+    it('keeps each tenant’s Idempotency-Keys apart: the same key of another tenant is another key', async () => {
+      const repository = await build(() => T0);
+      await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
+      expect(await repository.findIdempotent('tnt_b', 'order-42')).toBeUndefined();
+      expect(await repository.create(record('blob-b', { tenant_id: 'tnt_b' }), underKey('blob-b', 'hash-b'))).toEqual({
+        created: true,
+      });
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
+        requestHash: 'hash-a',
+        response: responseFor('blob-a'),
+      });
+      expect(await repository.findIdempotent('tnt_b', 'order-42')).toEqual({
+        requestHash: 'hash-b',
+        response: responseFor('blob-b'),
+      });
     });
 
     it('saves nothing under a key already held, and returns the request that holds it', async () => {
@@ -99,9 +130,9 @@ export const describeUploadsRepositoryContract = (
       const repository = await build(() => clock);
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
       clock = T0 + IDEMPOTENCY_WINDOW_MS + 1;
-      expect(await repository.findIdempotent('order-42')).toBeUndefined();
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toBeUndefined();
       expect(await repository.create(record('blob-b'), underKey('blob-b', 'hash-b'))).toEqual({ created: true });
-      expect(await repository.findIdempotent('order-42')).toEqual({
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
         requestHash: 'hash-b',
         response: responseFor('blob-b'),
       });

@@ -1,0 +1,16 @@
+import { describe, expect, it } from '@jest/globals';
+import { openDatabase } from '@imgrec/shared/local';
+import { buildSqliteQuotaCounter } from './sqliteQuotaCounter.js';
+
+describe('buildSqliteQuotaCounter', () => {
+  it('forgets the counts of days before yesterday, so the table does not grow day after day', async () => {
+    const db = openDatabase(':memory:');
+    const counter = buildSqliteQuotaCounter(db);
+    for (const day of ['2026-11-25', '2026-11-26', '2026-11-27']) await counter.tryConsume('tnt_a', day, 5);
+
+    expect(db.prepare('SELECT day FROM quota_usage ORDER BY day').all()).toEqual([
+      { day: '2026-11-26' },
+      { day: '2026-11-27' },
+    ]);
+  });
+});
