@@ -1,14 +1,15 @@
 import { buildLogger, runtimeMode } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
 import { redriveAwsDeliveries } from '@imgrec/webhooks/aws';
-import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries } from '@imgrec/webhooks/local';
+import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries, type RedriveReport } from '@imgrec/webhooks/local';
 import { parseArgs } from 'node:util';
 import { bindOptionValues } from './bindOptionValues/bindOptionValues.js';
 
-const USAGE = `Usage: npm run redrive -- [--blob <blob_id>]
+const USAGE = `Usage: npm run redrive -- [--blob <blob_id>] [--tenant <tenant_id>]
 
-Moves failed callbacks from the webhooks DLQ back to the delivery queue, all of them or one blob's, and prints what
-it replayed. Each replayed callback keeps its webhook-id and starts the retry schedule again.
+Moves failed callbacks from the webhooks DLQ back to the delivery queue, all of them, one blob's or one tenant's
+(both options together: that blob's, if it is that tenant's), and prints what it replayed. Each replayed callback
+keeps its webhook-id and starts the retry schedule again.
 
 Local mode (the default): the DLQ of the local data dir (IMGREC_DATA_DIR, default .imgrec). Safe while \`npm start\`
 runs.
@@ -18,10 +19,17 @@ IMGREC_DELIVERY_DLQ_URL (the webhooks stack's outputs), with your AWS credential
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
+const describeMessage = (message: RedriveReport['replayed'][number]) =>
+  [
+    `  ${message.webhook_id}`,
+    `blob ${message.blob_id}`,
+    ...(message.tenant_id ? [`tenant ${message.tenant_id}`] : []),
+  ].join('  ');
+
 const main = async () => {
   const { values } = parseArgs({
-    args: bindOptionValues(process.argv.slice(2), ['--blob']),
-    options: { blob: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    args: bindOptionValues(process.argv.slice(2), ['--blob', '--tenant']),
+    options: { blob: { type: 'string' }, tenant: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     out(USAGE);
@@ -32,7 +40,10 @@ const main = async () => {
     { component: 'redrive' },
     { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) },
   );
-  const options = values.blob === undefined ? {} : { blobId: values.blob };
+  const options = {
+    ...(values.blob !== undefined && { blobId: values.blob }),
+    ...(values.tenant !== undefined && { tenantId: values.tenant }),
+  };
   const aws = runtimeMode() === 'aws';
   const report = aws
     ? await redriveAwsDeliveries(options, log)
@@ -41,13 +52,16 @@ const main = async () => {
     ? { queue: process.env.IMGREC_DELIVERY_QUEUE_URL, deadLetterQueue: process.env.IMGREC_DELIVERY_DLQ_URL }
     : LOCAL_DELIVERY_QUEUES;
 
-  const scope = values.blob === undefined ? '' : ` for blob ${values.blob}`;
+  const scope = [
+    values.blob === undefined ? '' : ` for blob ${values.blob}`,
+    values.tenant === undefined ? '' : ` of tenant ${values.tenant}`,
+  ].join('');
   if (report.replayed.length === 0) out(`Nothing to replay${scope} in ${deadLetterQueue}.`);
   else out(`Replayed ${report.replayed.length} callback(s)${scope} to ${queue}:`);
-  for (const message of report.replayed) out(`  ${message.webhook_id}  blob ${message.blob_id}`);
+  for (const message of report.replayed) out(describeMessage(message));
   if (report.notResent.length > 0) {
     out(`Moved back but not resent (already delivered, or unknown): ${report.notResent.length}`);
-    for (const message of report.notResent) out(`  ${message.webhook_id}  blob ${message.blob_id}`);
+    for (const message of report.notResent) out(describeMessage(message));
   }
   if (report.unreadable.length > 0) out(`Left in the DLQ (not delivery messages): ${report.unreadable.length}`);
 };

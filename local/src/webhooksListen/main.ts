@@ -1,39 +1,35 @@
-import { LOCAL_WEBHOOK_SECRET_FILE, parseWebhookSecrets } from '@imgrec/shared';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { parseWebhookSecrets } from '@imgrec/shared';
+import { readDevWebhookSecrets } from '@imgrec/webhooks/local';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startWebhookListener } from './startWebhookListener.js';
 
 const USAGE = `Usage: npm run webhooks:listen -- [--port 4000] [--secret whsec_…]
 
 Receives imgrec callbacks on http://127.0.0.1:<port>/, prints each one and whether its signature verifies, and
-answers 204. Without --secret it verifies with IMGREC_WEBHOOK_SECRET, or else with the secret \`npm start\` keeps in
-the data dir (IMGREC_DATA_DIR, default .imgrec). Point a blob at it with "callback_url": "http://localhost:<port>/".
+answers 204. Without --secret it verifies with the dev tenant's secrets: IMGREC_WEBHOOK_SECRET, or else those
+\`npm start\` keeps (encrypted) in the data dir (IMGREC_DATA_DIR, default .imgrec), read again at each delivery so a
+rotation counts at once. Point a blob at it with "callback_url": "http://localhost:<port>/".
 `;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-const localSecretFile = () => join(resolve(process.env.IMGREC_DATA_DIR ?? '.imgrec'), LOCAL_WEBHOOK_SECRET_FILE);
-
 /**
- * Where the secrets come from: the flag, else the environment, else the file `npm start` keeps in the data dir.
- * The file is read at each delivery until it exists, since the server may create it after the listener started.
+ * Where the secrets come from: the flag, else the dev tenant's (IMGREC_WEBHOOK_SECRET, or the data dir's store),
+ * which are read again at each delivery: the server may create them after the listener started, and the admin CLI
+ * may rotate them.
  */
-const secretSource = (flag: string | undefined): { secrets: () => readonly string[]; source: string } => {
+const secretSource = (flag: string | undefined) => {
   if (flag) {
     const secrets = parseWebhookSecrets(flag);
     return { secrets: () => secrets, source: '--secret' };
   }
-  const configured = process.env.IMGREC_WEBHOOK_SECRET?.trim();
-  if (configured) {
-    const secrets = parseWebhookSecrets(configured);
-    return { secrets: () => secrets, source: 'IMGREC_WEBHOOK_SECRET' };
-  }
-  const file = localSecretFile();
-  let found: readonly string[] | undefined;
+  const dataDir = resolve(process.env.IMGREC_DATA_DIR ?? '.imgrec');
   return {
-    secrets: () => (found ??= existsSync(file) ? parseWebhookSecrets(readFileSync(file, 'utf8')) : undefined) ?? [],
-    source: file,
+    secrets: () => readDevWebhookSecrets(dataDir),
+    source: process.env.IMGREC_WEBHOOK_SECRET?.trim()
+      ? 'IMGREC_WEBHOOK_SECRET'
+      : `the dev tenant's secrets in ${dataDir}`,
   };
 };
 
@@ -54,12 +50,14 @@ const main = async () => {
     throw new Error(`--port must be a port number, got ${values.port}`);
 
   const { secrets, source } = secretSource(values.secret);
+  // Checked once before listening, so a malformed setting fails here rather than at each delivery.
+  const found = await secrets();
   const listener = await startWebhookListener({ port, secrets, print: out });
   out(`Listening for imgrec callbacks on ${listener.url}`);
   out(
-    secrets().length > 0
-      ? `Verifying signatures with the secret(s) from ${source}.`
-      : `No secret yet: signatures are verified once ${source} exists (or pass --secret whsec_…).`,
+    found.length > 0
+      ? `Verifying signatures with ${source}.`
+      : `No secret yet: signatures are verified once \`npm start\` has made ${source} (or pass --secret whsec_…).`,
   );
   const stop = () => void listener.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

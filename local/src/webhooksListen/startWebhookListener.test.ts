@@ -56,4 +56,33 @@ describe('startWebhookListener', () => {
     expect((await post(listener.url, headers)).status).toBe(200);
     expect(listener.deliveries.map((delivery) => delivery.verified)).toEqual([undefined, undefined]);
   });
+
+  it('asks a secret source at each delivery, so a secret that appears or rotates later counts', async () => {
+    const [first, second] = [generateWebhookSecret(), generateWebhookSecret()];
+    let current: string[] = [];
+    listener = await startWebhookListener({ port: 0, secrets: async () => current });
+    const signed = (secret: string, id: string) => createWebhookSigner(secret)({ id, timestamp: new Date(), body });
+
+    await post(listener.url, signed(first, 'msg_4'));
+    current = [first];
+    await post(listener.url, signed(first, 'msg_5'));
+    current = [second];
+    await post(listener.url, signed(first, 'msg_6'));
+    expect(listener.deliveries.map((delivery) => delivery.verified)).toEqual([undefined, true, false]);
+  });
+
+  it('shows a delivery as not verified, with the reason, when the secrets cannot be read', async () => {
+    listener = await startWebhookListener({
+      port: 0,
+      secrets: async () => {
+        throw new Error('webhook-secrets-key holds 3 bytes, not the 32 of a webhook secrets key');
+      },
+    });
+    const response = await post(
+      listener.url,
+      createWebhookSigner(generateWebhookSecret())({ id: 'msg_7', timestamp: new Date(), body }),
+    );
+    expect(response.status).toBe(204);
+    expect(listener.deliveries[0]).toMatchObject({ verified: false, reason: expect.stringContaining('not the 32') });
+  });
 });

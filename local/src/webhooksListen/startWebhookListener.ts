@@ -22,10 +22,11 @@ export interface WebhookListenerOptions {
   /** Defaults to 127.0.0.1: a developer tool should not listen on the network. */
   host?: string;
   /**
-   * The whsec_ secrets to verify with, or a function asked at each request (for a secret file that may appear
-   * later); none means signatures are shown but not checked.
+   * The whsec_ secrets to verify with, or a function asked at each request (for secrets that may appear or rotate
+   * later); none means signatures are shown but not checked. When the function fails, the delivery is shown as not
+   * verified, with its error as the reason.
    */
-  secrets?: readonly string[] | (() => readonly string[]);
+  secrets?: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
   /** The status to answer with; 204 by default. Tests use it to play a failing receiver. */
   respond?: (delivery: ListenedDelivery, index: number) => number;
   /** Where each delivery's summary goes; nothing by default. */
@@ -47,10 +48,15 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(' ') : value;
 };
 
-const verify = (secrets: readonly string[], headers: IncomingHttpHeaders, body: string) => {
-  if (secrets.length === 0) return { verified: undefined, reason: undefined, payload: undefined };
+const verify = async (
+  secrets: () => readonly string[] | Promise<readonly string[]>,
+  headers: IncomingHttpHeaders,
+  body: string,
+) => {
   try {
-    return { verified: true, reason: undefined, payload: verifyWebhook(secrets, headers, body) };
+    const current = await secrets();
+    if (current.length === 0) return { verified: undefined, reason: undefined, payload: undefined };
+    return { verified: true, reason: undefined, payload: verifyWebhook(current, headers, body) };
   } catch (error) {
     return { verified: false, reason: error instanceof Error ? error.message : String(error), payload: undefined };
   }
@@ -100,7 +106,7 @@ export const startWebhookListener = async (options: WebhookListenerOptions): Pro
       }
       chunks.push(chunk);
     });
-    request.on('end', () => {
+    request.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const delivery: ListenedDelivery = {
         method: request.method ?? '',
@@ -108,7 +114,7 @@ export const startWebhookListener = async (options: WebhookListenerOptions): Pro
         headers: request.headers,
         body,
         webhookId: headerValue(request.headers, 'webhook-id'),
-        ...verify(currentSecrets(), request.headers, body),
+        ...(await verify(currentSecrets, request.headers, body)),
       };
       deliveries.push(delivery);
       const status = options.respond?.(delivery, deliveries.length - 1) ?? 204;

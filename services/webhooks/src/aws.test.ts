@@ -6,8 +6,9 @@ import {
   SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildLogger } from '@imgrec/shared';
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { buildLogger, parseWebhookSecrets } from '@imgrec/shared';
 import {
   EMULATOR_CLIENT_CONFIG,
   startDynamoEmulator,
@@ -16,7 +17,7 @@ import {
 } from '@imgrec/shared/aws/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildDynamoDeliveryStore } from './adapters/dynamoDeliveryStore/dynamoDeliveryStore.js';
-import { redriveAwsDeliveries } from './aws.js';
+import { awsTenantSecretStore, createTenantSecret, redriveAwsDeliveries, rotateTenantSecret } from './aws.js';
 
 const TABLE = 'DeliveriesTable';
 const env = {
@@ -24,7 +25,7 @@ const env = {
   IMGREC_DELIVERY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/DeliveryQueue',
   IMGREC_DELIVERY_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/DeliveryDLQ',
 };
-const BODY = '{"blob_id":"blob_1","webhook_id":"msg_blob_1"}';
+const BODY = '{"blob_id":"blob_1","webhook_id":"msg_blob_1","tenant_id":"tenant_a"}';
 const T0 = new Date('2026-11-27T12:00:00.000Z');
 
 describe('redriveAwsDeliveries', () => {
@@ -54,6 +55,7 @@ describe('redriveAwsDeliveries', () => {
     const store = buildDynamoDeliveryStore(documents, { tableName: TABLE });
     await store.create({
       blobId: 'blob_1',
+      tenantId: 'tenant_a',
       webhookId: 'msg_blob_1',
       url: 'https://hooks.example.com/',
       eventType: 'blob.labels_detected',
@@ -85,7 +87,7 @@ describe('redriveAwsDeliveries', () => {
       const report = await redriveAwsDeliveries({}, buildLogger({}, { write: () => undefined }), env);
 
       expect(report).toEqual({
-        replayed: [{ blob_id: 'blob_1', webhook_id: 'msg_blob_1' }],
+        replayed: [{ blob_id: 'blob_1', webhook_id: 'msg_blob_1', tenant_id: 'tenant_a' }],
         notResent: [],
         unreadable: [],
       });
@@ -112,5 +114,71 @@ describe('redriveAwsDeliveries', () => {
     await expect(redriveAwsDeliveries({}, buildLogger({}, { write: () => undefined }), {})).rejects.toThrow(
       'IMGREC_DELIVERIES_TABLE',
     );
+  });
+});
+
+describe('awsTenantSecretStore', () => {
+  const SECRETS_TABLE = 'WebhookSecretsTable';
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  let emulator: DynamoEmulator;
+
+  beforeAll(async () => {
+    emulator = await startDynamoEmulator();
+    await createHashKeyTable(emulator.newDocumentClient(), SECRETS_TABLE, 'tenant_id');
+  });
+
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  /**
+   * KMS as far as the store can tell: a ciphertext names its key and context, and decrypts only with both. It holds
+   * the plaintext in a recognisable wrapping, which is all a test of the wiring needs.
+   */
+  const fakeKms = () => {
+    const kms = mockClient(KMSClient);
+    kms.on(EncryptCommand).callsFake(({ KeyId, Plaintext, EncryptionContext }) => ({
+      KeyId,
+      CiphertextBlob: Buffer.from(
+        JSON.stringify({ KeyId, EncryptionContext, Plaintext: Buffer.from(Plaintext).toString('hex') }),
+      ),
+    }));
+    kms.on(DecryptCommand).callsFake(({ KeyId, CiphertextBlob, EncryptionContext }) => {
+      const sealed = JSON.parse(Buffer.from(CiphertextBlob).toString('utf8'));
+      if (sealed.KeyId !== KeyId || JSON.stringify(sealed.EncryptionContext) !== JSON.stringify(EncryptionContext)) {
+        throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
+      }
+      return { KeyId, Plaintext: Buffer.from(sealed.Plaintext, 'hex') };
+    });
+    return kms;
+  };
+
+  it('creates and rotates a tenant’s secrets in DynamoDB, encrypted by KMS for that tenant', async () => {
+    const kms = fakeKms();
+    const documents = emulator.newDocumentClient();
+    const store = awsTenantSecretStore({ tableName: SECRETS_TABLE, keyId: KEY_ARN, dynamo: documents });
+    try {
+      const { webhook_secret: first } = await createTenantSecret(store, 'tenant_a');
+      const { webhook_secret: second } = await rotateTenantSecret(store, 'tenant_a', { overlapHours: 2 });
+      expect(parseWebhookSecrets([first, second])).toHaveLength(2);
+      expect((await store.list('tenant_a')).map((secret) => secret.secret)).toEqual([second, first]);
+
+      expect(
+        kms.commandCalls(EncryptCommand).map((call) => ({
+          KeyId: call.args[0].input.KeyId,
+          EncryptionContext: call.args[0].input.EncryptionContext,
+        })),
+      ).toEqual([
+        { KeyId: KEY_ARN, EncryptionContext: { tenant_id: 'tenant_a' } },
+        { KeyId: KEY_ARN, EncryptionContext: { tenant_id: 'tenant_a' } },
+      ]);
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: SECRETS_TABLE, Key: { tenant_id: 'tenant_a' } }),
+      );
+      expect(Item).toMatchObject({ tenant_id: 'tenant_a', version: 2 });
+    } finally {
+      store.close();
+      kms.restore();
+    }
   });
 });

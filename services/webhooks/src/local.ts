@@ -2,19 +2,35 @@ import type { Logger } from '@imgrec/shared';
 import type { LocalPlatform } from '@imgrec/shared/local';
 import { buildLocalDeadLetterQueue } from './adapters/localDeliveryQueue/localDeliveryQueue.js';
 import { buildSqliteDeliveryStore } from './adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
-import { redriveDeliveries, type RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
+import { redriveDeliveries, type RedriveOptions, type RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
 
 export { LOCAL_DELIVERY_QUEUES } from './adapters/localDeliveryQueue/localDeliveryQueue.js';
-export type { RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
+export type { RedriveOptions, RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
+export type { ClosableTenantSecretStore, TenantSecret, TenantSecretStore } from './ports.js';
+export {
+  DEFAULT_ROTATION_OVERLAP_HOURS,
+  MAX_ROTATION_OVERLAP_HOURS,
+  createTenantSecret,
+  rotateTenantSecret,
+  type NewWebhookSecret,
+  type TenantSecretOptions,
+} from './tenantSecrets/tenantSecrets.js';
+export { localTenantSecretStore } from './localTenantSecretStore/localTenantSecretStore.js';
+export {
+  DEV_TENANT_ID,
+  ensureDevWebhookSecret,
+  readDevWebhookSecrets,
+  type DevWebhookSecretResult,
+} from './devWebhookSecret/devWebhookSecret.js';
 
 /**
- * `npm run redrive` in local mode: replays the delivery DLQ of the platform's data dir (all of it, or one blob's
- * messages) through the local adapters. Safe while `npm start` runs on the same data dir: both sides write SQLite
- * in WAL mode, one transaction at a time, and the server picks the moved messages up on its next poll.
+ * `npm run redrive` in local mode: replays the delivery DLQ of the platform's data dir (all of it, or one blob's or
+ * one tenant's messages) through the local adapters. Safe while `npm start` runs on the same data dir: both sides
+ * write SQLite in WAL mode, one transaction at a time, and the server picks the moved messages up on its next poll.
  */
 export const redriveLocalDeliveries = (
   platform: Pick<LocalPlatform, 'queues' | 'openServiceDb'>,
-  options: { blobId?: string },
+  options: RedriveOptions,
   log: Logger,
 ): Promise<RedriveReport> =>
   redriveDeliveries(

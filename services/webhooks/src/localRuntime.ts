@@ -1,34 +1,43 @@
-import { createWebhookSigner, ensureLocalWebhookSecret, logger } from '@imgrec/shared';
+import { logger } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
 import got from 'got';
+import { buildAesGcmSecretCipher } from './adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
 import { buildGotCallbackSender } from './adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalDeliveryQueue } from './adapters/localDeliveryQueue/localDeliveryQueue.js';
+import { ensureLocalSecretsKey } from './adapters/localSecretsKey/localSecretsKey.js';
 import { buildSqliteDeliveryStore } from './adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
+import { buildSqliteTenantSecretStore } from './adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
+import { buildSignerFor } from './buildSignerFor/buildSignerFor.js';
 import type { LocalWebhooksConfig } from './config/webhooksConfig.js';
+import { DEV_TENANT_ID } from './devWebhookSecret/devWebhookSecret.js';
 import type { WebhooksDeps } from './ports.js';
 
 /**
  * The webhooks service in local mode: its SQLite database and queues in the data dir, the platform's bus, and the
- * secret(s) of IMGREC_WEBHOOK_SECRET, or else the one kept in (or generated into) the data dir.
+ * tenants' secrets in its database, encrypted with the key in `<data dir>/webhook-secrets-key`. They are read at
+ * every attempt, so a rotation with the admin CLI counts at once. IMGREC_WEBHOOK_SECRET, when set, replaces the
+ * dev tenant's secrets.
  */
 export const localWebhooksRuntime = (config: LocalWebhooksConfig): WebhooksDeps => {
-  const log = logger.child({ service: 'webhooks' });
   const platform = localPlatform();
-  const secret = config.webhookSecrets
-    ? { secrets: config.webhookSecrets, generated: false, file: undefined }
-    : ensureLocalWebhookSecret(platform.config.dataDir, undefined);
-  // Never log the secret itself: log lines are kept. `npm start` prints a generated one once, for the developer.
-  if (secret.generated) log.info('generated a webhook secret', { file: secret.file });
-  const sign = createWebhookSigner(secret.secrets);
+  const db = platform.openServiceDb('webhooks');
+  const secrets = buildSqliteTenantSecretStore(
+    db,
+    buildAesGcmSecretCipher(ensureLocalSecretsKey(platform.config.dataDir)),
+  );
+  const now = () => new Date();
   return {
-    store: buildSqliteDeliveryStore(platform.openServiceDb('webhooks')),
+    store: buildSqliteDeliveryStore(db),
     queue: buildLocalDeliveryQueue(platform.queues),
     send: buildGotCallbackSender(got, { allowHosts: config.allowHosts }),
-    signer: async () => sign,
+    signerFor: buildSignerFor(secrets, {
+      now,
+      ...(config.devWebhookSecrets && { fixed: new Map([[DEV_TENANT_ID, config.devWebhookSecrets]]) }),
+    }),
     publisher: platform.publisherFor('imgrec.webhooks'),
     retrySchedule: config.retrySchedule,
-    now: () => new Date(),
+    now,
     random: Math.random,
-    log,
+    log: logger.child({ service: 'webhooks' }),
   };
 };

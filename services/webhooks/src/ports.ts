@@ -25,6 +25,47 @@ export interface DeliveryStore {
   resetForRedrive(blobId: string, now: Date): Promise<Delivery | undefined>;
 }
 
+/** One of a tenant's webhook signing secrets, decrypted. */
+export interface TenantSecret {
+  secret_id: string;
+  /** `whsec_<base64>`. */
+  secret: string;
+  created_at: string;
+  /** After this the secret no longer signs (the end of a rotation's overlap); absent while it is current. */
+  expires_at?: string;
+}
+
+/**
+ * The tenants' webhook signing secrets, which only the webhooks service reads. Adapters (SQLite locally, DynamoDB on
+ * AWS) store each secret encrypted with a {@link SecretCipher}, bound to its tenant, and never in clear.
+ */
+export interface TenantSecretStore {
+  /** The tenant's secrets, newest first, expired ones included; empty for a tenant without any. */
+  list(tenantId: string): Promise<TenantSecret[]>;
+  /**
+   * Adds a secret. With `retireOthersAt`, every other secret of the tenant that would outlive that time is set to
+   * expire then (a rotation's overlap); without it the others are left as they are. Secrets that had expired by the
+   * new secret's created_at are dropped, so the list does not grow with every rotation.
+   * @throws Error when the tenant already has a secret with this secret_id.
+   */
+  add(tenantId: string, secret: TenantSecret, options?: { retireOthersAt?: string }): Promise<void>;
+}
+
+/** A TenantSecretStore with connections of its own, for one-off commands (the admin CLI): close it when done. */
+export interface ClosableTenantSecretStore extends TenantSecretStore {
+  close(): void;
+}
+
+/**
+ * Encrypts secrets at rest, bound to their tenant: a ciphertext moved to another tenant's record does not decrypt.
+ * Adapters: AES-256-GCM with a key in the data dir (local), KMS (aws).
+ */
+export interface SecretCipher {
+  encrypt(plaintext: string, tenantId: string): Promise<string>;
+  /** @throws when the ciphertext was altered or belongs to another tenant. */
+  decrypt(ciphertext: string, tenantId: string): Promise<string>;
+}
+
 /** A delivery message as the queue handed it over. */
 export interface ReceivedMessage {
   messageId: string;
@@ -78,11 +119,12 @@ export interface WebhooksDeps {
   queue: DeliveryQueue;
   send: CallbackSender;
   /**
-   * Resolves the signer for the current webhook secret(s). Asked before every claim: in aws mode the secrets are
-   * re-read from SSM every few minutes, so a rotation needs no cold start, and a secret that cannot be read
-   * (SSM unavailable, a malformed value) fails the message before it uses up an attempt.
+   * Resolves the signer for a tenant's current webhook secret(s): those not expired, newest first. Asked before
+   * every claim, so a tenant without a usable secret (none stored, the store or KMS unavailable) fails the message
+   * before it uses up an attempt. In aws mode a tenant's secrets are kept in memory for a few minutes, so a rotation
+   * reaches running functions without a cold start.
    */
-  signer: () => Promise<WebhookSigner>;
+  signerFor: (tenantId: string) => Promise<WebhookSigner>;
   publisher: EventPublisher;
   /** Seconds to wait before each retry (IMGREC_RETRY_SCHEDULE). */
   retrySchedule: readonly number[];

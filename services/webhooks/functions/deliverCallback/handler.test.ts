@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { redriveDeliveries } from '../../src/redriveDeliveries/redriveDeliveries.js';
 import { buildDeliveryLoop } from '../../src/testing/buildDeliveryLoop.js';
-import { labelsDetected, recognitionFailed } from '../../src/testing/outcomeEvents.js';
+import { TEST_TENANT_ID, labelsDetected, recognitionFailed } from '../../src/testing/outcomeEvents.js';
 import {
   startTestReceiver,
   type ReceivedRequest,
@@ -45,7 +45,7 @@ describe('deliverCallback', () => {
 
   it('delivers one signed message whose data is the GET body of the outcome, and announces it', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     const event = labelsDetected('blob_1', `${origin}/hooks/imgrec`);
     await loop.onRecognitionCompleted(event);
     expect(await loop.runUntilIdle()).toEqual([]);
@@ -66,6 +66,7 @@ describe('deliverCallback', () => {
       {
         detailType: 'CallbackDelivered',
         blob_id: 'blob_1',
+        tenant_id: TEST_TENANT_ID,
         webhook_id: webhookIdForBlob('blob_1'),
         attempts: 1,
         last_attempt_at: new Date(loop.now()).toISOString(),
@@ -77,7 +78,7 @@ describe('deliverCallback', () => {
 
   it('delivers a failed recognition as blob.recognition_failed', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     await loop.onRecognitionCompleted(recognitionFailed('blob_1', `${origin}/`));
     await loop.runUntilIdle();
     expect(verified(loop.secret, requests[0])).toMatchObject({
@@ -88,7 +89,7 @@ describe('deliverCallback', () => {
 
   it('retries a receiver that fails twice on schedule, with one webhook-id, then delivers on the third attempt', async () => {
     const { origin, requests } = await start(answers(500, 503, 200));
-    const loop = buildDeliveryLoop({ retrySchedule: [5, 60, 300] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [5, 60, 300] });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     expect(await loop.runUntilIdle()).toEqual([5, 60]);
 
@@ -106,7 +107,7 @@ describe('deliverCallback', () => {
 
   it('jitters retries by up to 10 %, never earlier than scheduled', async () => {
     const { origin } = await start(answers(500, 500, 204));
-    const loop = buildDeliveryLoop({ retrySchedule: [100, 100], random: () => 0.999 });
+    const loop = await buildDeliveryLoop({ retrySchedule: [100, 100], random: () => 0.999 });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     expect(await loop.runUntilIdle()).toEqual([110, 110]);
   });
@@ -115,7 +116,7 @@ describe('deliverCallback', () => {
     const { origin, requests } = await start((_request, index, response) => {
       if (index > 0) response.writeHead(204).end();
     });
-    const loop = buildDeliveryLoop({ retrySchedule: [1], timeoutMs: 200 });
+    const loop = await buildDeliveryLoop({ retrySchedule: [1], timeoutMs: 200 });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     await loop.runUntilIdle();
     expect(requests).toHaveLength(2);
@@ -126,7 +127,7 @@ describe('deliverCallback', () => {
 
   it('treats a redirect as a failure and never follows it', async () => {
     const { origin, requests } = await start(answers([301, { location: '/moved' }]));
-    const loop = buildDeliveryLoop({ retrySchedule: [1] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [1] });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/hook`));
     await loop.runUntilIdle();
     expect(requests.map((request) => request.path)).toEqual(['/hook', '/hook']);
@@ -141,7 +142,7 @@ describe('deliverCallback', () => {
 
   it('stops at a 410: no retry and no DLQ, the callback is failed', async () => {
     const { origin, requests } = await start(answers(410, 204));
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     expect(await loop.runUntilIdle()).toEqual([]);
     expect(requests).toHaveLength(1);
@@ -153,7 +154,7 @@ describe('deliverCallback', () => {
 
   it('honours Retry-After, capped at the next scheduled delay', async () => {
     const { origin } = await start(answers([503, { 'retry-after': '2' }], [429, { 'retry-after': '3600' }], 204));
-    const loop = buildDeliveryLoop({ retrySchedule: [60, 120] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [60, 120] });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     expect(await loop.runUntilIdle()).toEqual([2, 120]);
   });
@@ -163,7 +164,7 @@ describe('deliverCallback', () => {
     const { origin, requests } = await start((_request, _index, response) =>
       response.writeHead(fixed ? 204 : 500).end(),
     );
-    const loop = buildDeliveryLoop({ retrySchedule: [1, 1] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [1, 1] });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     expect(await loop.runUntilIdle()).toEqual([1, 1]);
 
@@ -175,7 +176,9 @@ describe('deliverCallback', () => {
 
     fixed = true;
     const report = await redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters });
-    expect(report.replayed).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1') }]);
+    expect(report.replayed).toEqual([
+      { blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1'), tenant_id: TEST_TENANT_ID },
+    ]);
     await loop.runUntilIdle();
 
     expect(requests).toHaveLength(4);
@@ -191,7 +194,7 @@ describe('deliverCallback', () => {
 
   it('sends one message for a duplicated LabelsDetected, or a later second outcome', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     const event = labelsDetected('blob_1', `${origin}/`);
     await loop.onRecognitionCompleted(event);
     await loop.onRecognitionCompleted(event);
@@ -205,7 +208,7 @@ describe('deliverCallback', () => {
 
   it('drops a copy of the delivery message that turns up while the delivery waits for its next attempt', async () => {
     const { origin, requests } = await start(answers(500, 204));
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     await loop.runVisible();
     expect(requests).toHaveLength(1);
@@ -219,7 +222,7 @@ describe('deliverCallback', () => {
 
   it('does not send again when a delivered message comes back because it was never deleted', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     await loop.runVisible({ crashBeforeDelete: true });
     expect(loop.depth().queue).toBe(1);
@@ -230,7 +233,7 @@ describe('deliverCallback', () => {
 
   it('hides a message that comes back before its next attempt is due until then', async () => {
     const { origin, requests } = await start(answers(500, 204));
-    const loop = buildDeliveryLoop({ retrySchedule: [300] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [300] });
     const retryLater = loop.deps.queue.retryLater;
     let lost = 1;
     // The process dies after recording the retry but before hiding the message: it returns after the queue's
@@ -249,7 +252,7 @@ describe('deliverCallback', () => {
 
   it('announces the outcome on the next receive if the bus failed after the delivery was recorded', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     const publish = loop.deps.publisher.publish;
     let failures = 1;
     loop.deps.publisher = {
@@ -264,14 +267,85 @@ describe('deliverCallback', () => {
     expect(callbackEvents(loop.published)).toEqual([expect.objectContaining({ detailType: 'CallbackDelivered' })]);
   });
 
+  it("signs each tenant's callbacks with that tenant's secret, and no other's", async () => {
+    const { origin, requests } = await start();
+    const loop = await buildDeliveryLoop();
+    const otherSecret = await loop.createSecret('tenant_other');
+    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/test`));
+    await loop.onRecognitionCompleted(labelsDetected('blob_2', `${origin}/other`, 'tenant_other'));
+    await loop.runUntilIdle();
+
+    const to = (path: string) => requests.find((request) => request.path === path);
+    expect(verified(loop.secret, to('/test'))).toMatchObject({ data: { blob_id: 'blob_1' } });
+    expect(verified(otherSecret, to('/other'))).toMatchObject({ data: { blob_id: 'blob_2' } });
+    expect(() => verified(otherSecret, to('/test'))).toThrow();
+    expect(() => verified(loop.secret, to('/other'))).toThrow();
+    expect(to('/other')?.headers['webhook-signature']?.toString().split(' ')).toHaveLength(1);
+    expect(callbackEvents(loop.published)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ blob_id: 'blob_1', tenant_id: TEST_TENANT_ID }),
+        expect.objectContaining({ blob_id: 'blob_2', tenant_id: 'tenant_other' }),
+      ]),
+    );
+  });
+
+  it('signs with the old and the new secret during a rotation overlap, and with the new one alone after it', async () => {
+    const { origin, requests } = await start();
+    const loop = await buildDeliveryLoop();
+    const old = loop.secret;
+    // An overlap of one second: receivers refuse timestamps far from their clock, so the test cannot jump hours.
+    const fresh = await loop.rotateSecret(TEST_TENANT_ID, 1 / 3600);
+    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
+    await loop.runUntilIdle();
+    expect(() => verified(old, requests[0])).not.toThrow();
+    expect(() => verified(fresh, requests[0])).not.toThrow();
+
+    loop.advance(1);
+    await loop.onRecognitionCompleted(labelsDetected('blob_2', `${origin}/`));
+    await loop.runUntilIdle();
+    expect(() => verified(fresh, requests[1])).not.toThrow();
+    expect(() => verified(old, requests[1])).toThrow();
+  });
+
+  it('leaves a message unclaimed, with no attempt used up, while its tenant has no secret, and sends it once there is one', async () => {
+    const { origin, requests } = await start();
+    const loop = await buildDeliveryLoop();
+    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`, 'tenant_new'));
+    const response = await loop.deliverCallback(loop.receive());
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(requests).toHaveLength(0);
+    expect(await loop.deps.store.get('blob_1')).toMatchObject({ status: 'pending', attempts: 0 });
+
+    const secret = await loop.createSecret('tenant_new');
+    // Back after the queue's visibility timeout.
+    expect(await loop.runUntilIdle()).toEqual([180]);
+    expect(requests).toHaveLength(1);
+    expect(verified(secret, requests[0])).toMatchObject({ data: { blob_id: 'blob_1' } });
+    expect(callbackEvents(loop.published)).toEqual([
+      expect.objectContaining({ detailType: 'CallbackDelivered', tenant_id: 'tenant_new', attempts: 1 }),
+    ]);
+  });
+
+  it("delivers a message queued before tenants existed, signed with its delivery's tenant's secret", async () => {
+    const { origin, requests } = await start();
+    const loop = await buildDeliveryLoop();
+    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
+    const [queued] = loop.receive().Records;
+    if (!queued) throw new Error('nothing queued');
+    loop.queues.delete('webhooks.DeliveryQueue', queued.receiptHandle);
+    await loop.deps.queue.send({ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1') });
+    await loop.runUntilIdle();
+    expect(verified(loop.secret, requests[0])).toMatchObject({ data: { blob_id: 'blob_1' } });
+  });
+
   it('leaves the message for later, with no attempt used up, while the signing secret cannot be read', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
-    const signer = loop.deps.signer;
+    const loop = await buildDeliveryLoop();
+    const signerFor = loop.deps.signerFor;
     let failures = 1;
-    loop.deps.signer = async () => {
-      if (failures-- > 0) throw new Error('ParameterNotFound');
-      return signer();
+    loop.deps.signerFor = async (tenantId) => {
+      if (failures-- > 0) throw new Error('KMSInvalidStateException');
+      return signerFor(tenantId);
     };
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
     expect(await loop.runUntilIdle()).toEqual([180]);
@@ -281,11 +355,24 @@ describe('deliverCallback', () => {
     ]);
   });
 
+  it("finishes a delivered callback's follow-up without asking for its tenant's secret", async () => {
+    const { origin, requests } = await start();
+    const loop = await buildDeliveryLoop();
+    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
+    await loop.runVisible({ crashBeforeDelete: true });
+    loop.deps.signerFor = async () => {
+      throw new Error('no secret should be needed');
+    };
+    expect(await loop.runUntilIdle()).toEqual([180]);
+    expect(requests).toHaveLength(1);
+    expect(loop.depth()).toEqual({ queue: 0, dlq: 0 });
+  });
+
   // The one place a second message can still go out: the receiver got it, but the process died before the
   // outcome was recorded. The retry carries the same webhook-id, so the receiver can drop it.
   it('resends with the same webhook-id when the process died after sending and before recording', async () => {
     const { origin, requests } = await start();
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     const send = loop.deps.send;
     let died = false;
     loop.deps.send = async (request) => {
@@ -308,7 +395,7 @@ describe('deliverCallback', () => {
   it('fails the attempt, without sending, when the callback host now resolves to loopback', async () => {
     const { origin, requests } = await start();
     const port = new URL(origin).port;
-    const loop = buildDeliveryLoop({ retrySchedule: [], allowHosts: [], resolve: async () => ['127.0.0.1'] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [], allowHosts: [], resolve: async () => ['127.0.0.1'] });
     await loop.onRecognitionCompleted(labelsDetected('blob_1', `https://hooks.example.com:${port}/`));
     await loop.runUntilIdle();
     expect(requests).toHaveLength(0);
@@ -322,6 +409,7 @@ describe('deliverCallback', () => {
       {
         detailType: 'CallbackFailed',
         blob_id: 'blob_1',
+        tenant_id: TEST_TENANT_ID,
         webhook_id: webhookIdForBlob('blob_1'),
         attempts: 1,
         last_attempt_at: expect.any(String),
@@ -333,7 +421,7 @@ describe('deliverCallback', () => {
     const { origin } = await start((request, _index, response) =>
       response.writeHead(request.path === '/ok' ? 204 : 500).end(),
     );
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     await loop.onRecognitionCompleted(labelsDetected('blob_ok', `${origin}/ok`));
     await loop.onRecognitionCompleted(labelsDetected('blob_ko', `${origin}/ko`));
     const event = loop.receive();
@@ -343,7 +431,7 @@ describe('deliverCallback', () => {
   });
 
   it('reports a message it cannot read as a batch item failure, so the queue dead-letters it in the end', async () => {
-    const loop = buildDeliveryLoop();
+    const loop = await buildDeliveryLoop();
     await loop.deps.queue.send({ blob_id: 'b', webhook_id: 'w' });
     const event = loop.receive();
     const record = event.Records[0];

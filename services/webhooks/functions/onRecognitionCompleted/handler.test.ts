@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { buildSqliteDeliveryStore } from '../../src/adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
 import type { DeliveryMessage } from '../../src/delivery/delivery.js';
 import type { EnqueueDeps } from '../../src/enqueueDelivery/enqueueDelivery.js';
-import { labelsDetected, recognitionFailed } from '../../src/testing/outcomeEvents.js';
+import { TEST_TENANT_ID, labelsDetected, recognitionFailed } from '../../src/testing/outcomeEvents.js';
 import { buildHandler } from './handler.js';
 
 const context = {} as Context;
@@ -29,13 +29,14 @@ const setup = () => {
 };
 
 describe('onRecognitionCompleted', () => {
-  it('saves the signed-to-be message once and queues its delivery', async () => {
+  it("saves the signed-to-be message once, as the blob's tenant's, and queues its delivery", async () => {
     const { deps, sent, handler } = setup();
-    await handler(labelsDetected('blob_1', 'https://hooks.example.com/imgrec'), context);
+    await handler(labelsDetected('blob_1', 'https://hooks.example.com/imgrec', 'tenant_a'), context);
 
-    expect(sent).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1') }]);
+    expect(sent).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1'), tenant_id: 'tenant_a' }]);
     const delivery = await deps.store.get('blob_1');
     expect(delivery).toMatchObject({
+      tenantId: 'tenant_a',
       webhookId: webhookIdForBlob('blob_1'),
       url: 'https://hooks.example.com/imgrec',
       eventType: 'blob.labels_detected',
@@ -80,7 +81,7 @@ describe('onRecognitionCompleted', () => {
     );
     // EventBridge retries the event; the delivery exists but never had an attempt.
     await handler(labelsDetected('blob_1', 'https://hooks.example.com/'), context);
-    expect(sent).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1') }]);
+    expect(sent).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1'), tenant_id: TEST_TENANT_ID }]);
   });
 
   it('ignores an outcome without a callback_url', async () => {
@@ -98,5 +99,9 @@ describe('onRecognitionCompleted', () => {
     await expect(
       handler({ ...broken, detail: { ...broken.detail, labels: 'dog' } } as never, context),
     ).rejects.toBeInstanceOf(EventSchemaError);
+    const { tenant_id: _missing, ...withoutTenant } = broken.detail;
+    await expect(handler({ ...broken, detail: withoutTenant } as never, context)).rejects.toBeInstanceOf(
+      EventSchemaError,
+    );
   });
 });

@@ -7,6 +7,7 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 const newDelivery = (blobId = 'blob_1'): NewDelivery => ({
   blobId,
+  tenantId: 'tenant_a',
   webhookId: `msg_${blobId}`,
   url: 'https://hooks.example.com/',
   eventType: 'blob.labels_detected',
@@ -32,6 +33,7 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
       expect(first.created).toBe(true);
       expect(first.delivery).toMatchObject({
         blobId: 'blob_1',
+        tenantId: 'tenant_a',
         webhookId: 'msg_blob_1',
         status: 'pending',
         attempts: 0,
@@ -41,7 +43,12 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
         outcomePublished: false,
         createdAt: T0.toISOString(),
       });
-      const second = await store.create({ ...newDelivery(), payload: '{"other":true}', now: at(5) });
+      const second = await store.create({
+        ...newDelivery(),
+        tenantId: 'tenant_b',
+        payload: '{"other":true}',
+        now: at(5),
+      });
       expect(second).toEqual({ created: false, delivery: first.delivery });
       expect(await store.get('blob_1')).toEqual(first.delivery);
       expect(await store.get('blob_2')).toBeUndefined();

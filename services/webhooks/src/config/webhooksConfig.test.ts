@@ -25,11 +25,11 @@ describe('webhooksConfigFromEnv', () => {
       mode: 'local',
       retrySchedule: DEFAULT_RETRY_SCHEDULE,
       allowHosts: ['localhost', '127.0.0.1', '::1'],
-      webhookSecrets: undefined,
+      devWebhookSecrets: undefined,
     });
   });
 
-  it('reads every local setting, with the secrets from IMGREC_WEBHOOK_SECRET', () => {
+  it("reads every local setting, with the dev tenant's secrets from IMGREC_WEBHOOK_SECRET", () => {
     const [a, b] = [generateWebhookSecret(), generateWebhookSecret()];
     expect(
       webhooksConfigFromEnv({
@@ -41,30 +41,22 @@ describe('webhooksConfigFromEnv', () => {
       mode: 'local',
       retrySchedule: [1, 2],
       allowHosts: ['hooks.internal:8443'],
-      webhookSecrets: [a, b],
+      devWebhookSecrets: [a, b],
     });
     expect(() => webhooksConfigFromEnv({ IMGREC_WEBHOOK_SECRET: 'whsec_tooshort' })).toThrow(WebhookSecretError);
   });
 
-  it('reads the secret from the SSM parameter in aws mode, and exempts no host by default', () => {
-    expect(
-      webhooksConfigFromEnv({ IMGREC_MODE: 'aws', IMGREC_WEBHOOK_SECRET_PARAMETER: '/imgrec/dev/webhook-secret' }),
-    ).toEqual({
+  it('needs no secret setting in aws mode, and exempts no host by default', () => {
+    expect(webhooksConfigFromEnv({ IMGREC_MODE: 'aws' })).toEqual({
       mode: 'aws',
       retrySchedule: DEFAULT_RETRY_SCHEDULE,
       allowHosts: [],
-      webhookSecretParameter: '/imgrec/dev/webhook-secret',
     });
-    expect(() => webhooksConfigFromEnv({ IMGREC_MODE: 'aws' })).toThrow('IMGREC_WEBHOOK_SECRET_PARAMETER');
   });
 
   it('refuses a secret in the environment in aws mode rather than use it', () => {
-    expect(() =>
-      webhooksConfigFromEnv({
-        IMGREC_MODE: 'aws',
-        IMGREC_WEBHOOK_SECRET: generateWebhookSecret(),
-        IMGREC_WEBHOOK_SECRET_PARAMETER: '/imgrec/dev/webhook-secret',
-      }),
-    ).toThrow(ImgrecError);
+    expect(() => webhooksConfigFromEnv({ IMGREC_MODE: 'aws', IMGREC_WEBHOOK_SECRET: generateWebhookSecret() })).toThrow(
+      ImgrecError,
+    );
   });
 });

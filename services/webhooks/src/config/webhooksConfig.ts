@@ -1,15 +1,15 @@
-import { ImgrecError, callbackAllowHostsFromEnv, parseWebhookSecrets, requireEnv, runtimeMode } from '@imgrec/shared';
+import { ImgrecError, callbackAllowHostsFromEnv, parseWebhookSecrets, runtimeMode } from '@imgrec/shared';
 
-/** DESIGN §2: after the first attempt, retry after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. */
+/** The contract's schedule: after the first attempt, retry after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 /** SQS cannot hide a message for longer than 12 hours, so no single retry delay may exceed it. */
 export const MAX_RETRY_DELAY_SECONDS = 43_200;
 
-/** DESIGN §2: one attempt waits at most 10 s for the receiver. */
+/** One attempt waits at most 10 s for the receiver. */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
 
-/** DESIGN §2: only the first 64 KB of a response is read. */
+/** Only the first 64 KB of a response is read. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 const invalidConfig = (message: string) => new ImgrecError('invalid_config', message, 500);
@@ -40,24 +40,24 @@ interface CommonConfig {
 
 export interface LocalWebhooksConfig extends CommonConfig {
   mode: 'local';
-  /** IMGREC_WEBHOOK_SECRET, checked; undefined when unset (local mode then keeps its own in the data dir). */
-  webhookSecrets: string[] | undefined;
+  /**
+   * IMGREC_WEBHOOK_SECRET, checked: the dev tenant's secret list, used instead of the one stored for `dev`;
+   * undefined when unset.
+   */
+  devWebhookSecrets: string[] | undefined;
 }
 
 export interface AwsWebhooksConfig extends CommonConfig {
   mode: 'aws';
-  /** IMGREC_WEBHOOK_SECRET_PARAMETER: the SSM SecureString holding the secret(s), read and cached at run time. */
-  webhookSecretParameter: string;
 }
 
 export type WebhooksConfig = LocalWebhooksConfig | AwsWebhooksConfig;
 
 /**
- * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE, IMGREC_CALLBACK_ALLOW_HOSTS, and where the
- * signing secret(s) come from: IMGREC_WEBHOOK_SECRET in local mode (optional), the SSM parameter named by
- * IMGREC_WEBHOOK_SECRET_PARAMETER in aws mode (required).
+ * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE, IMGREC_CALLBACK_ALLOW_HOSTS, and in local
+ * mode IMGREC_WEBHOOK_SECRET (optional). The tenants' secrets themselves are in the service's secret store.
  * @throws ImgrecError `invalid_config` for a bad value, or for IMGREC_WEBHOOK_SECRET in aws mode; WebhookSecretError
- *   for a malformed IMGREC_WEBHOOK_SECRET; Error naming a missing required variable.
+ *   for a malformed IMGREC_WEBHOOK_SECRET.
  */
 export const webhooksConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): WebhooksConfig => {
   const mode = runtimeMode(env);
@@ -66,13 +66,13 @@ export const webhooksConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Web
     allowHosts: callbackAllowHostsFromEnv(mode, env),
   };
   const secret = env.IMGREC_WEBHOOK_SECRET?.trim();
-  if (mode === 'local') return { mode, ...common, webhookSecrets: secret ? parseWebhookSecrets(secret) : undefined };
+  if (mode === 'local') return { mode, ...common, devWebhookSecrets: secret ? parseWebhookSecrets(secret) : undefined };
   // Anyone allowed to read a function's configuration can read its environment. Refused rather than ignored, so an
-  // operator who put the secret there learns that it was never used (and rotates it).
+  // operator who put a secret there learns that it was never used (and rotates it).
   if (secret) {
     throw invalidConfig(
-      'IMGREC_WEBHOOK_SECRET is not read in aws mode; store the secret in the SSM SecureString named by IMGREC_WEBHOOK_SECRET_PARAMETER',
+      'IMGREC_WEBHOOK_SECRET is not read in aws mode; each tenant has its own secrets, managed with `npm run admin -- webhook-secret rotate`',
     );
   }
-  return { mode, ...common, webhookSecretParameter: requireEnv('IMGREC_WEBHOOK_SECRET_PARAMETER', env) };
+  return { mode, ...common };
 };

@@ -1,5 +1,5 @@
 import type { DomainEvent, WebhookSigner } from '@imgrec/shared';
-import { deliveryMessageSchema, type AttemptRecord, type Delivery } from '../delivery/delivery.js';
+import { decideClaim, deliveryMessageSchema, type AttemptRecord, type Delivery } from '../delivery/delivery.js';
 import type { ReceivedMessage, SendResult, WebhooksDeps } from '../ports.js';
 import { parseRetryAfter, retryDelaySeconds } from '../retryDelay/retryDelay.js';
 
@@ -15,7 +15,7 @@ const failureOf = (result: SendResult): string => {
   return `HTTP ${result.statusCode}${note}${result.excerpt ? `: ${result.excerpt}` : ''}`;
 };
 
-/** How an attempt ended, by DESIGN §2: 2xx delivers, 410 stops, anything else is retried until the schedule ends. */
+/** How an attempt ended: 2xx delivers, 410 stops, anything else is retried until the schedule ends. */
 const judge = (delivery: Delivery, result: SendResult, deps: WebhooksDeps, finishedAt: Date): AttemptRecord => {
   const statusCode = result.kind === 'response' ? result.statusCode : undefined;
   if (isSuccess(result) && statusCode !== undefined) return { result: 'delivered', statusCode };
@@ -34,7 +34,12 @@ const judge = (delivery: Delivery, result: SendResult, deps: WebhooksDeps, finis
 };
 
 const outcomeEvent = (delivery: Delivery): DomainEvent => {
-  const facts = { blob_id: delivery.blobId, webhook_id: delivery.webhookId, attempts: delivery.attempts };
+  const facts = {
+    blob_id: delivery.blobId,
+    tenant_id: delivery.tenantId,
+    webhook_id: delivery.webhookId,
+    attempts: delivery.attempts,
+  };
   if (delivery.status === 'delivered') {
     return {
       detailType: 'CallbackDelivered',
@@ -67,7 +72,11 @@ const finish = async (delivery: Delivery, message: ReceivedMessage, deps: Webhoo
   }
   if (delivery.status === 'failed' && delivery.deadLetter) {
     await deps.queue.deadLetter(message);
-    deps.log.warn('callback dead-lettered', { blob_id: delivery.blobId, webhook_id: delivery.webhookId });
+    deps.log.warn('callback dead-lettered', {
+      blob_id: delivery.blobId,
+      tenant_id: delivery.tenantId,
+      webhook_id: delivery.webhookId,
+    });
   }
   return 'processed';
 };
@@ -87,6 +96,7 @@ const attempt = async (
   const record = judge(delivery, result, deps, finishedAt);
   const fields = {
     blob_id: delivery.blobId,
+    tenant_id: delivery.tenantId,
     webhook_id: delivery.webhookId,
     attempt: delivery.attempts,
     status_code: record.statusCode,
@@ -115,21 +125,30 @@ const attempt = async (
 };
 
 /**
- * Handles one delivery queue message: at most one HTTP attempt, then either done or hidden until the next
- * scheduled attempt (SQS-style: the visibility timeout is the retry timer). Copies of the message are dropped
- * and early arrivals are hidden again, so neither can send the message twice or out of schedule.
- * @throws when the message body is not a delivery message, the signer cannot be resolved, or a store/queue/bus
- *   call fails; the message then stays in the queue and is retried after its visibility timeout.
+ * Handles one delivery queue message: at most one HTTP attempt, signed with the secrets of the delivery's tenant,
+ * then either done or hidden until the next scheduled attempt (SQS-style: the visibility timeout is the retry
+ * timer). Copies of the message are dropped and early arrivals are hidden again, so neither can send the message
+ * twice or out of schedule.
+ * @throws when the message body is not a delivery message, the tenant's signer cannot be resolved (no current
+ *   secret, the secrets unreadable), or a store/queue/bus call fails; the message then stays in the queue and is
+ *   retried after its visibility timeout.
  */
 export const deliverMessage = async (message: ReceivedMessage, deps: WebhooksDeps): Promise<MessageOutcome> => {
   const { blob_id: blobId } = deliveryMessageSchema.parse(JSON.parse(message.body));
-  // Before the claim, which counts an attempt: without a usable secret the message waits, its schedule untouched.
-  const sign = await deps.signer();
   const now = deps.now();
+  // The signer comes before the claim, which counts an attempt: without a usable secret the message waits, its
+  // schedule untouched. It is resolved only for a delivery this message may attempt, so a tenant's missing secret
+  // never holds up the follow-up of a finished delivery or the drop of a copy.
+  const current = await deps.store.get(blobId);
+  const sign =
+    current && decideClaim(current, message.messageId, now).kind === 'claimable'
+      ? await deps.signerFor(current.tenantId)
+      : undefined;
   const claim = await deps.store.claim(blobId, { messageId: message.messageId, now });
   switch (claim.kind) {
     case 'claimed':
-      return attempt(claim.delivery, message, sign, deps);
+      // Unsigned only if the delivery became attemptable between the read and the claim (created or redriven).
+      return attempt(claim.delivery, message, sign ?? (await deps.signerFor(claim.delivery.tenantId)), deps);
     case 'finished':
       return finish(claim.delivery, message, deps);
     case 'early':

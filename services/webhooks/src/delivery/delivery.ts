@@ -1,14 +1,16 @@
-import type { WebhookEventType } from '@imgrec/shared';
+import { tenantIdSchema, type WebhookEventType } from '@imgrec/shared';
 import { z } from 'zod';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /**
  * One blob's callback: the signed message it delivers and where its attempts stand. There is at most one per blob
- * (DESIGN §3: one message per outcome), keyed by blob id; its webhook-id never changes.
+ * (one message per outcome), keyed by blob id; its webhook-id never changes.
  */
 export interface Delivery {
   blobId: string;
+  /** The tenant whose blob it is: its webhook secrets sign every attempt. */
+  tenantId: string;
   webhookId: string;
   url: string;
   eventType: WebhookEventType;
@@ -38,7 +40,9 @@ export interface Delivery {
   updatedAt: string;
 }
 
-export type NewDelivery = Pick<Delivery, 'blobId' | 'webhookId' | 'url' | 'eventType' | 'payload'> & { now: Date };
+export type NewDelivery = Pick<Delivery, 'blobId' | 'tenantId' | 'webhookId' | 'url' | 'eventType' | 'payload'> & {
+  now: Date;
+};
 
 export type ClaimResult =
   /** The message may attempt now; the delivery is returned with the attempt counted and the message as owner. */
@@ -81,6 +85,14 @@ export type AttemptRecord =
   | { result: 'retry'; statusCode: number | undefined; error: string; nextAttemptAt: string }
   | { result: 'failed'; statusCode: number | undefined; error: string; deadLetter: boolean };
 
-/** The body of a delivery queue message: which delivery to attempt. The message itself lives in the store. */
-export const deliveryMessageSchema = z.object({ blob_id: z.string().min(1), webhook_id: z.string().min(1) });
+/**
+ * The body of a delivery queue message: which delivery to attempt. The message itself lives in the store, and so
+ * does the tenant whose secrets sign it; `tenant_id` is there for operators and the redrive command's `--tenant`.
+ */
+export const deliveryMessageSchema = z.object({
+  blob_id: z.string().min(1),
+  webhook_id: z.string().min(1),
+  // Absent from the messages that releases before tenants queued; they are still delivered and redriven.
+  tenant_id: tenantIdSchema.optional(),
+});
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

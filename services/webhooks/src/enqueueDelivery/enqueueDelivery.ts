@@ -6,18 +6,19 @@ export type EnqueueDeps = Pick<WebhooksDeps, 'store' | 'queue' | 'now' | 'log'>;
 export type EnqueueResult = 'queued' | 'no_callback' | 'already_queued';
 
 /**
- * Turns a blob outcome with a callback_url into its one delivery: the signed body is built and saved once, keyed
- * by blob id, then a message is queued to attempt it. A duplicated or second outcome event for the blob finds the
+ * Turns a blob outcome with a callback_url into its one delivery: the body is built and saved once, keyed by blob
+ * id, with the blob's tenant (whose secrets will sign it), then a message is queued to attempt it. A duplicated or second outcome event for the blob finds the
  * delivery and queues nothing, except when the saved delivery never got its first attempt: the process may have
  * died between saving it and queueing the message, and an extra message is harmless (the first one to claim the
  * delivery owns it; deliverCallback drops the other).
  */
 export const enqueueDelivery = async (event: DomainEvent, deps: EnqueueDeps): Promise<EnqueueResult> => {
   if (!isBlobOutcomeEvent(event) || event.detail.callback_url === undefined) return 'no_callback';
-  const blobId = event.detail.blob_id;
+  const { blob_id: blobId, tenant_id: tenantId } = event.detail;
   const body = buildWebhookBody(event);
   const { created, delivery } = await deps.store.create({
     blobId,
+    tenantId,
     webhookId: webhookIdForBlob(blobId),
     url: event.detail.callback_url,
     eventType: body.type,
@@ -27,13 +28,19 @@ export const enqueueDelivery = async (event: DomainEvent, deps: EnqueueDeps): Pr
   if (!created && !(delivery.status === 'pending' && delivery.attempts === 0)) {
     deps.log.info('outcome already has a delivery; nothing queued', {
       blob_id: blobId,
+      tenant_id: delivery.tenantId,
       webhook_id: delivery.webhookId,
       detail_type: event.detailType,
       status: delivery.status,
     });
     return 'already_queued';
   }
-  await deps.queue.send({ blob_id: blobId, webhook_id: delivery.webhookId });
-  deps.log.info('callback queued', { blob_id: blobId, webhook_id: delivery.webhookId, type: body.type });
+  await deps.queue.send({ blob_id: blobId, webhook_id: delivery.webhookId, tenant_id: delivery.tenantId });
+  deps.log.info('callback queued', {
+    blob_id: blobId,
+    tenant_id: delivery.tenantId,
+    webhook_id: delivery.webhookId,
+    type: body.type,
+  });
   return 'queued';
 };

@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { webhookIdForBlob } from '@imgrec/shared';
 import { buildDeliveryLoop } from '../testing/buildDeliveryLoop.js';
-import { labelsDetected } from '../testing/outcomeEvents.js';
+import { TEST_TENANT_ID, labelsDetected } from '../testing/outcomeEvents.js';
 import { startTestReceiver, type TestReceiver } from '../testing/startTestReceiver.js';
 import { redriveDeliveries } from './redriveDeliveries.js';
 
-const message = (blobId: string) => ({ blob_id: blobId, webhook_id: webhookIdForBlob(blobId) });
+const message = (blobId: string, tenantId = TEST_TENANT_ID) => ({
+  blob_id: blobId,
+  webhook_id: webhookIdForBlob(blobId),
+  tenant_id: tenantId,
+});
 
 describe('redriveDeliveries', () => {
   let receiver: TestReceiver | undefined;
@@ -18,7 +22,7 @@ describe('redriveDeliveries', () => {
   const twoDeadLetters = async () => {
     let fixed = false;
     receiver = await startTestReceiver((_request, _index, response) => response.writeHead(fixed ? 204 : 503).end());
-    const loop = buildDeliveryLoop({ retrySchedule: [] });
+    const loop = await buildDeliveryLoop({ retrySchedule: [] });
     await loop.onRecognitionCompleted(labelsDetected('blob_a', `${receiver.origin}/`));
     await loop.onRecognitionCompleted(labelsDetected('blob_b', `${receiver.origin}/`));
     await loop.runUntilIdle();
@@ -26,6 +30,22 @@ describe('redriveDeliveries', () => {
     const redrive = (blobId?: string) =>
       redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters }, blobId === undefined ? {} : { blobId });
     return { loop, redrive, fix: () => (fixed = true), requests: receiver.requests };
+  };
+
+  /** A dead-lettered delivery of each of two tenants. */
+  const twoTenants = async () => {
+    receiver = await startTestReceiver((_request, _index, response) => response.writeHead(503).end());
+    const loop = await buildDeliveryLoop({ retrySchedule: [] });
+    await loop.createSecret('tenant_b');
+    await loop.onRecognitionCompleted(labelsDetected('blob_a', `${receiver.origin}/`));
+    await loop.onRecognitionCompleted(labelsDetected('blob_b', `${receiver.origin}/`, 'tenant_b'));
+    await loop.runUntilIdle();
+    expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
+    return {
+      loop,
+      redrive: (options: { blobId?: string; tenantId?: string }) =>
+        redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters }, options),
+    };
   };
 
   it('replays one blob only when asked, keeping its webhook-id', async () => {
@@ -66,5 +86,38 @@ describe('redriveDeliveries', () => {
     const report = await redrive();
     expect(report.unreadable).toEqual(['garbage']);
     expect(loop.depth()).toEqual({ queue: 2, dlq: 1 });
+  });
+
+  it("replays one tenant's messages only when asked", async () => {
+    const { loop, redrive } = await twoTenants();
+    expect(await redrive({ tenantId: 'tenant_b' })).toEqual({
+      replayed: [message('blob_b', 'tenant_b')],
+      notResent: [],
+      unreadable: [],
+    });
+    expect(loop.depth()).toEqual({ queue: 1, dlq: 1 });
+    expect(await loop.deps.store.get('blob_a')).toMatchObject({ status: 'failed' });
+  });
+
+  it('replays a blob named with its tenant, and nothing for a blob of another tenant', async () => {
+    const { loop, redrive } = await twoTenants();
+    expect((await redrive({ tenantId: 'tenant_b', blobId: 'blob_a' })).replayed).toEqual([]);
+    expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
+    expect((await redrive({ tenantId: 'tenant_b', blobId: 'blob_b' })).replayed).toEqual([
+      message('blob_b', 'tenant_b'),
+    ]);
+    expect(loop.depth()).toEqual({ queue: 1, dlq: 1 });
+  });
+
+  it('finds the tenant of a message queued before tenants existed in its delivery', async () => {
+    const { loop, redrive } = await twoTenants();
+    // The DLQ messages as releases before tenants wrote them: without tenant_id.
+    const DLQ = 'webhooks.DeliveryDLQ';
+    for (const dead of loop.queues.receive(DLQ, 10)) loop.queues.delete(DLQ, dead.receiptHandle);
+    const legacy = (blobId: string) => ({ blob_id: blobId, webhook_id: webhookIdForBlob(blobId) });
+    for (const blobId of ['blob_a', 'blob_b']) loop.queues.send(DLQ, JSON.stringify(legacy(blobId)));
+
+    expect((await redrive({ tenantId: 'tenant_b' })).replayed).toEqual([legacy('blob_b')]);
+    expect(loop.depth()).toEqual({ queue: 1, dlq: 1 });
   });
 });

@@ -20,23 +20,32 @@ const readMessage = (body: string): DeliveryMessage | undefined => {
   }
 };
 
+export interface RedriveOptions {
+  /** Only this blob's messages. */
+  blobId?: string;
+  /** Only this tenant's messages. With blobId, only that blob's, if it is this tenant's. */
+  tenantId?: string;
+}
+
 /**
- * Replays the delivery DLQ, all of it or one blob's messages: each delivery goes back to pending (same webhook-id,
- * fresh retry schedule, announced again when it ends) and its message moves back to the delivery queue. The
- * deliveries are reset before the messages move, so a message can never be picked up while its delivery still
- * says failed (it would be dropped as finished).
+ * Replays the delivery DLQ, all of it or the messages of one blob and/or one tenant: each delivery goes back to
+ * pending (same webhook-id, fresh retry schedule, announced again when it ends) and its message moves back to the
+ * delivery queue. The deliveries are reset before the messages move, so a message can never be picked up while its
+ * delivery still says failed (it would be dropped as finished). A message's tenant is the tenant_id it carries or,
+ * for one queued before tenants existed, the one its delivery records.
  */
-export const redriveDeliveries = async (
-  deps: RedriveDeps,
-  options: { blobId?: string } = {},
-): Promise<RedriveReport> => {
-  const wanted = (message: DeliveryMessage | undefined): message is DeliveryMessage =>
-    message !== undefined && (options.blobId === undefined || message.blob_id === options.blobId);
+export const redriveDeliveries = async (deps: RedriveDeps, options: RedriveOptions = {}): Promise<RedriveReport> => {
+  const tenantOf = async (message: DeliveryMessage) =>
+    message.tenant_id ?? (await deps.store.get(message.blob_id))?.tenantId;
 
   const bodies = await deps.deadLetters.list();
   const unreadable = bodies.filter((body) => readMessage(body) === undefined);
   const selected = new Map<string, DeliveryMessage>();
-  for (const message of bodies.map(readMessage).filter(wanted)) selected.set(message.blob_id, message);
+  for (const message of bodies.map(readMessage)) {
+    if (message === undefined || (options.blobId !== undefined && message.blob_id !== options.blobId)) continue;
+    if (options.tenantId !== undefined && (await tenantOf(message)) !== options.tenantId) continue;
+    selected.set(message.blob_id, message);
+  }
 
   const now = deps.now();
   const replayed: DeliveryMessage[] = [];
@@ -45,7 +54,10 @@ export const redriveDeliveries = async (
     const reset = await deps.store.resetForRedrive(message.blob_id, now);
     (reset ? replayed : notResent).push(message);
   }
-  await deps.deadLetters.moveBack((body) => wanted(readMessage(body)));
+  await deps.deadLetters.moveBack((body) => {
+    const message = readMessage(body);
+    return message !== undefined && selected.has(message.blob_id);
+  });
   for (const message of replayed) deps.log.info('callback redriven', { ...message });
   return { replayed, notResent, unreadable };
 };

@@ -1,6 +1,6 @@
 import { MAX_RETRY_DELAY_SECONDS } from '../config/webhooksConfig.js';
 
-/** DESIGN §2: retries are jittered, by up to 10 % of the scheduled delay. */
+/** Retries are jittered, by up to 10 % of the scheduled delay. */
 const JITTER = 0.1;
 
 /**

@@ -1,16 +1,11 @@
-import {
-  buildLogger,
-  createWebhookSigner,
-  generateWebhookSecret,
-  parseBusEvent,
-  type BusEvent,
-  type DomainEvent,
-} from '@imgrec/shared';
+import { buildLogger, parseBusEvent, type BusEvent, type DomainEvent } from '@imgrec/shared';
 import { LocalQueues, openDatabase } from '@imgrec/shared/local';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import got from 'got';
+import { randomBytes } from 'node:crypto';
 import { buildHandler as buildDeliverCallback } from '../../functions/deliverCallback/handler.js';
 import { buildHandler as buildOnRecognitionCompleted } from '../../functions/onRecognitionCompleted/handler.js';
+import { buildAesGcmSecretCipher } from '../adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
 import {
   buildGotCallbackSender,
   type GotCallbackSenderConfig,
@@ -21,7 +16,11 @@ import {
   buildLocalDeliveryQueue,
 } from '../adapters/localDeliveryQueue/localDeliveryQueue.js';
 import { buildSqliteDeliveryStore } from '../adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
+import { buildSqliteTenantSecretStore } from '../adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
+import { buildSignerFor } from '../buildSignerFor/buildSignerFor.js';
 import type { WebhooksDeps } from '../ports.js';
+import { createTenantSecret, rotateTenantSecret } from '../tenantSecrets/tenantSecrets.js';
+import { TEST_TENANT_ID } from './outcomeEvents.js';
 
 const { queue: QUEUE, deadLetterQueue: DLQ } = LOCAL_DELIVERY_QUEUES;
 
@@ -36,12 +35,13 @@ export interface DeliveryLoopOptions extends Partial<GotCallbackSenderConfig> {
 const context = {} as Context;
 
 /**
- * The webhooks service wired as in local mode, in memory and on a fake clock that the queue shares: real SQLite
- * store, real SQLite queues with their visibility timeouts and DLQ, the real got sender, real signing, and a bus
+ * The webhooks service wired as in local mode, in memory and on a fake clock that the queue and the secrets share:
+ * real SQLite stores (deliveries, and the tenants' encrypted secrets, where the test tenant of the outcome events
+ * has one), real SQLite queues with their visibility timeouts and DLQ, the real got sender, real signing, and a bus
  * that records what is published. `runUntilIdle` plays the part of the Lambda event source mapping, jumping the
  * clock to each message's next visibility instead of waiting (tests only).
  */
-export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
+export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
   const { retrySchedule, random, maxReceiveCount, ...senderConfig } = options;
   let nowMs = Date.now();
   const queues = new LocalQueues(
@@ -57,13 +57,14 @@ export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
     () => nowMs,
   );
   const published: DomainEvent[] = [];
-  const secret = generateWebhookSecret();
-  const signer = createWebhookSigner(secret);
+  const now = () => new Date(nowMs);
+  const secrets = buildSqliteTenantSecretStore(openDatabase(':memory:'), buildAesGcmSecretCipher(randomBytes(32)));
+  const { webhook_secret: secret } = await createTenantSecret(secrets, TEST_TENANT_ID, { now: now() });
   const deps: WebhooksDeps = {
     store: buildSqliteDeliveryStore(openDatabase(':memory:')),
     queue: buildLocalDeliveryQueue(queues),
     send: buildGotCallbackSender(got, { ...senderConfig, allowHosts: senderConfig.allowHosts ?? ['127.0.0.1'] }),
-    signer: async () => signer,
+    signerFor: buildSignerFor(secrets, { now }),
     publisher: {
       publish: async (...events) => {
         // What the real bus does first: a consumer parses what the publisher sent.
@@ -74,7 +75,7 @@ export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
       },
     },
     retrySchedule: retrySchedule ?? [5, 300, 1800, 7200, 18000, 36000, 36000],
-    now: () => new Date(nowMs),
+    now,
     random: random ?? (() => 0),
     log: buildLogger({}, { write: () => undefined }),
   };
@@ -116,7 +117,15 @@ export const buildDeliveryLoop = (options: DeliveryLoopOptions = {}) => {
   return {
     deps,
     queues,
+    /** The test tenant's secret. */
     secret,
+    /** Gives a tenant its first secret, as `tenants create` does; returns it. */
+    createSecret: async (tenantId: string) =>
+      (await createTenantSecret(secrets, tenantId, { now: now() })).webhook_secret,
+    /** Rotates a tenant's secret at the loop's clock; returns the new one. */
+    rotateSecret: async (tenantId: string, overlapHours?: number) =>
+      (await rotateTenantSecret(secrets, tenantId, { now: now(), ...(overlapHours !== undefined && { overlapHours }) }))
+        .webhook_secret,
     published,
     deadLetters: buildLocalDeadLetterQueue(queues),
     onRecognitionCompleted: (event: BusEvent) => onRecognitionCompleted(event, context),

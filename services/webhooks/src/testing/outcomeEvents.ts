@@ -1,7 +1,11 @@
 import type { BusEvent } from '@imgrec/shared';
 
-const facts = (blobId: string, callbackUrl: string | undefined) => ({
+/** The tenant of the outcome events when a test names none. */
+export const TEST_TENANT_ID = 'tenant_test';
+
+const facts = (blobId: string, callbackUrl: string | undefined, tenantId: string) => ({
   blob_id: blobId,
+  tenant_id: tenantId,
   options: { min_confidence: 30, max_labels: 20 },
   ...(callbackUrl !== undefined && { callback_url: callbackUrl }),
   created_at: '2026-11-27T12:00:00.000Z',
@@ -22,10 +26,14 @@ const envelope = <T extends 'LabelsDetected' | 'RecognitionFailed'>(
   detail,
 });
 
-/** A LabelsDetected bus event as EventBridge hands it to a target (tests only). */
-export const labelsDetected = (blobId: string, callbackUrl: string | undefined): BusEvent<'LabelsDetected'> =>
+/** A LabelsDetected bus event of the tenant's blob, as EventBridge hands it to a target (tests only). */
+export const labelsDetected = (
+  blobId: string,
+  callbackUrl: string | undefined,
+  tenantId: string = TEST_TENANT_ID,
+): BusEvent<'LabelsDetected'> =>
   envelope('LabelsDetected', {
-    ...facts(blobId, callbackUrl),
+    ...facts(blobId, callbackUrl, tenantId),
     labels: ['dog', 'animal'],
     label_details: [
       {
@@ -39,10 +47,14 @@ export const labelsDetected = (blobId: string, callbackUrl: string | undefined):
     completed_at: '2026-11-27T12:00:03.000Z',
   });
 
-/** A RecognitionFailed bus event (tests only). */
-export const recognitionFailed = (blobId: string, callbackUrl: string | undefined): BusEvent<'RecognitionFailed'> =>
+/** A RecognitionFailed bus event of the tenant's blob (tests only). */
+export const recognitionFailed = (
+  blobId: string,
+  callbackUrl: string | undefined,
+  tenantId: string = TEST_TENANT_ID,
+): BusEvent<'RecognitionFailed'> =>
   envelope('RecognitionFailed', {
-    ...facts(blobId, callbackUrl),
+    ...facts(blobId, callbackUrl, tenantId),
     error: { code: 'unsupported_image_format', message: 'The image could not be decoded.', retryable: false },
     completed_at: '2026-11-27T12:00:02.000Z',
   });

@@ -20,6 +20,7 @@ const createTable = async (): Promise<string> => {
 
 const newDelivery = {
   blobId: 'blob_1',
+  tenantId: 'tenant_a',
   webhookId: 'msg_blob_1',
   url: 'https://hooks.example.com/',
   eventType: 'blob.labels_detected' as const,
@@ -51,6 +52,7 @@ describe('buildDynamoDeliveryStore', () => {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { blob_id: 'blob_1' } }));
     expect(Item).toStrictEqual({
       blob_id: 'blob_1',
+      tenant_id: 'tenant_a',
       webhook_id: 'msg_blob_1',
       url: 'https://hooks.example.com/',
       event_type: 'blob.labels_detected',

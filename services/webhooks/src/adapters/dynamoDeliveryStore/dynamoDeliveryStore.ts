@@ -11,6 +11,7 @@ export interface DynamoDeliveryStoreConfig {
 /** One delivery's item: the SQLite adapter's columns, optional ones absent rather than null, and a version. */
 interface DeliveryItem {
   blob_id: string;
+  tenant_id: string;
   webhook_id: string;
   url: string;
   event_type: string;
@@ -33,6 +34,7 @@ interface DeliveryItem {
 
 const fromItem = (item: DeliveryItem): Delivery => ({
   blobId: item.blob_id,
+  tenantId: item.tenant_id,
   webhookId: item.webhook_id,
   url: item.url,
   eventType: item.event_type as WebhookEventType,
@@ -161,6 +163,7 @@ export const buildDynamoDeliveryStore = (
       const now = delivery.now.toISOString();
       const item: DeliveryItem = {
         blob_id: delivery.blobId,
+        tenant_id: delivery.tenantId,
         webhook_id: delivery.webhookId,
         url: delivery.url,
         event_type: delivery.eventType,

@@ -8,9 +8,9 @@ import type { CallbackSender, SendResult } from '../../ports.js';
 export interface GotCallbackSenderConfig {
   /** IMGREC_CALLBACK_ALLOW_HOSTS: hosts exempt from the https and public-address rules. */
   allowHosts: readonly string[];
-  /** Defaults to 10 s (DESIGN §2); tests shorten it. */
+  /** Defaults to 10 s, the contract's timeout; tests shorten it. */
   timeoutMs?: number;
-  /** Defaults to 64 KB (DESIGN §2). */
+  /** Defaults to 64 KB, all of a response the contract reads. */
   maxResponseBytes?: number;
   /** Defaults to the system resolver; tests inject one. */
   resolve?: HostResolver;
@@ -30,7 +30,7 @@ const describeError = (error: unknown): string => {
 
 /**
  * The callback sender on got. Each attempt is one POST that:
- * - re-runs the SSRF rules of DESIGN §2 at send time: the URL checks without DNS first (IP-literal hosts are
+ * - re-runs the SSRF rules of callback_url at send time: the URL checks without DNS first (IP-literal hosts are
  *   judged here, since Node never calls `lookup` for them), then a guarded `lookup` that refuses internal addresses
  *   and pins the socket to the addresses it checked (no DNS rebinding between check and connect);
  * - never follows redirects, never retries by itself (the queue does), and gives up after `timeoutMs`;

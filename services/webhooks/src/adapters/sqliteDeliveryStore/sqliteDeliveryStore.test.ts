@@ -16,6 +16,7 @@ describe('buildSqliteDeliveryStore', () => {
       const first = openDatabase(file);
       await buildSqliteDeliveryStore(first).create({
         blobId: 'b1',
+        tenantId: 'tenant_a',
         webhookId: 'msg_b1',
         url: 'https://hooks.example.com/',
         eventType: 'blob.recognition_failed',
@@ -24,9 +25,44 @@ describe('buildSqliteDeliveryStore', () => {
       });
       first.close();
       const reopened = buildSqliteDeliveryStore(openDatabase(file));
-      expect(await reopened.get('b1')).toMatchObject({ webhookId: 'msg_b1', eventType: 'blob.recognition_failed' });
+      expect(await reopened.get('b1')).toMatchObject({
+        tenantId: 'tenant_a',
+        webhookId: 'msg_b1',
+        eventType: 'blob.recognition_failed',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("gives the deliveries of a data dir from before tenants to the dev tenant, whose secret was the stack's", async () => {
+    const db = openDatabase(':memory:');
+    // The table as releases before tenants created it, with a delivery waiting for its second attempt.
+    db.exec(`
+      CREATE TABLE deliveries (
+        blob_id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, event_type TEXT NOT NULL,
+        payload TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, cycle_attempts INTEGER NOT NULL DEFAULT 0, owner_message_id TEXT,
+        next_attempt_at TEXT, last_attempt_at TEXT, last_status_code INTEGER, last_error TEXT,
+        dead_letter INTEGER NOT NULL DEFAULT 0, outcome_published INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+      );
+      INSERT INTO deliveries (blob_id, webhook_id, url, event_type, payload, status, attempts, cycle_attempts,
+        created_at, updated_at)
+      VALUES ('old', 'msg_old', 'http://localhost:4000/', 'blob.labels_detected', '{}', 'pending', 1, 1,
+        '2026-11-27T12:00:00.000Z', '2026-11-27T12:00:00.000Z');
+    `);
+    const store = buildSqliteDeliveryStore(db);
+    expect(await store.get('old')).toMatchObject({ tenantId: 'dev', webhookId: 'msg_old', attempts: 1 });
+    await store.create({
+      blobId: 'new',
+      tenantId: 'tenant_a',
+      webhookId: 'msg_new',
+      url: 'https://hooks.example.com/',
+      eventType: 'blob.labels_detected',
+      payload: '{}',
+      now: new Date(),
+    });
+    expect(await buildSqliteDeliveryStore(db).get('new')).toMatchObject({ tenantId: 'tenant_a' });
   });
 });

@@ -1,4 +1,5 @@
 import type { WebhookEventType } from '@imgrec/shared';
+import { LEGACY_TENANT_ID, migrateWhenColumnMissing } from '@imgrec/shared/local';
 import type { Database } from 'better-sqlite3';
 import {
   decideClaim,
@@ -11,6 +12,7 @@ import type { DeliveryStore } from '../../ports.js';
 
 interface DeliveryRow {
   blob_id: string;
+  tenant_id: string;
   webhook_id: string;
   url: string;
   event_type: string;
@@ -31,6 +33,7 @@ interface DeliveryRow {
 
 const fromRow = (row: DeliveryRow): Delivery => ({
   blobId: row.blob_id,
+  tenantId: row.tenant_id,
   webhookId: row.webhook_id,
   url: row.url,
   eventType: row.event_type as WebhookEventType,
@@ -57,6 +60,7 @@ export const buildSqliteDeliveryStore = (db: Database): DeliveryStore => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS deliveries (
       blob_id TEXT PRIMARY KEY,
+      tenant_id TEXT NOT NULL,
       webhook_id TEXT NOT NULL UNIQUE,
       url TEXT NOT NULL,
       event_type TEXT NOT NULL,
@@ -75,14 +79,19 @@ export const buildSqliteDeliveryStore = (db: Database): DeliveryStore => {
       updated_at TEXT NOT NULL
     );
   `);
+  // Deliveries of a data dir from before tenants were all signed with the local stack's one secret, which is now the
+  // dev tenant's: they become the dev tenant's.
+  migrateWhenColumnMissing(db, 'deliveries', 'tenant_id', () =>
+    db.exec(`ALTER TABLE deliveries ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '${LEGACY_TENANT_ID}'`),
+  );
   const select = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE blob_id = ?');
   const read = (blobId: string): Delivery | undefined => {
     const row = select.get(blobId);
     return row ? fromRow(row) : undefined;
   };
   const insert = db.prepare(
-    `INSERT INTO deliveries (blob_id, webhook_id, url, event_type, payload, status, created_at, updated_at)
-     VALUES (@blobId, @webhookId, @url, @eventType, @payload, 'pending', @now, @now)
+    `INSERT INTO deliveries (blob_id, tenant_id, webhook_id, url, event_type, payload, status, created_at, updated_at)
+     VALUES (@blobId, @tenantId, @webhookId, @url, @eventType, @payload, 'pending', @now, @now)
      ON CONFLICT (blob_id) DO NOTHING`,
   );
   const claimUpdate = db.prepare(
