@@ -1,5 +1,7 @@
-import { ensureLocalWebhookSecret, logger } from '@imgrec/shared';
+import { ensureDevTenant } from '@imgrec/accounts/local';
+import { logger } from '@imgrec/shared';
 import { localPlatform, startLocalServer } from '@imgrec/shared/local';
+import { ensureDevWebhookSecret } from '@imgrec/webhooks/local';
 import type { Server } from 'node:http';
 
 /** Shutdown must finish inside 5 s (issue 2); past this the process exits anyway. */
@@ -20,28 +22,32 @@ const closeServer = (server: Server) =>
 const main = async () => {
   const startedAt = performance.now();
   const platform = localPlatform();
-  const webhookSecret = ensureLocalWebhookSecret(platform.config.dataDir);
-  if (webhookSecret.generated) {
-    // Printed once, when it is created, so the developer can configure a receiver; it never goes through the logger.
+  // The dev tenant's key and webhook secret are printed once, when they are made, so the developer can use them;
+  // they never go through the logger, whose lines are kept.
+  const devTenant = await ensureDevTenant(platform.config.dataDir);
+  if (devTenant.apiKey !== undefined) {
     process.stdout.write(
-      `Generated the webhook signing secret ${webhookSecret.secrets[0]}\n(kept in ${webhookSecret.file}; set IMGREC_WEBHOOK_SECRET to use your own)\n`,
+      `Created the dev tenant. Its API key is ${devTenant.apiKey}\n(kept in ${devTenant.file}; more tenants and keys: npm run admin -- --help)\n`,
     );
-  } else if (webhookSecret.file) {
-    log.info('webhook signing secret loaded', { file: webhookSecret.file });
   }
+  const devSecret = await ensureDevWebhookSecret(platform.config.dataDir);
+  if (devSecret.generated !== undefined) {
+    process.stdout.write(
+      `Generated the dev tenant's webhook signing secret ${devSecret.generated}\n(npm run webhooks:listen verifies with it; set IMGREC_WEBHOOK_SECRET to use your own)\n`,
+    );
+  }
+  if (devSecret.migrated) log.info('moved the webhook secret of an earlier release to the dev tenant');
   const released = platform.queues.releaseInFlight();
   const recovered = platform.blobStore.recoverUnrecorded();
   if (released > 0 || recovered.length > 0)
     log.info('resuming work left by the last run', { released, recovered: recovered.length });
 
-  let healthy = false;
   const port = Number(process.env.PORT ?? 3000);
   const server = await startLocalServer({
     port,
     host: process.env.IMGREC_HOST ?? '127.0.0.1',
     routes: platform.functions.routes,
     blobStore: platform.blobStore,
-    isHealthy: () => healthy,
     log,
   });
   log.info('listening', { url: platform.config.publicUrl, port, data_dir: platform.config.dataDir });
@@ -50,7 +56,7 @@ const main = async () => {
   platform.functions
     .init()
     .then(() => {
-      healthy = true;
+      platform.markReady();
       log.info('healthy', { ms_to_healthy: Math.round(performance.now() - startedAt) });
     })
     .catch((error: unknown) => {
