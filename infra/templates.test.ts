@@ -12,7 +12,7 @@ import {
   type DynamoEmulator,
   type S3Emulator,
 } from '@imgrec/shared/aws/testing';
-import { generateWebhookSecret, webhookIdForBlob } from '@imgrec/shared';
+import { webhookIdForBlob } from '@imgrec/shared';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, statSync } from 'node:fs';
@@ -20,22 +20,27 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
+import { awsAccountsStore } from '@imgrec/accounts/aws';
+import { manageAccounts } from '@imgrec/accounts/manageAccounts';
+import { emulateTransactWriteItems } from '../services/accounts/src/testing/accountsTable.js';
 import { UPLOADS_TABLE_TTL_ATTRIBUTE } from '../services/uploads/src/adapters/awsDynamoUploadsRepository/awsDynamoUploadsRepository.js';
 import { dogOnGrass } from '../services/recognition/src/adapters/rekognitionRecognizer/detectLabelsResponses.js';
-import { labelsDetected } from '../services/webhooks/src/testing/outcomeEvents.js';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { awsTenantSecretStore, createTenantSecret, rotateTenantSecret } from '@imgrec/webhooks/aws';
+import { TEST_TENANT_ID, labelsDetected } from '../services/webhooks/src/testing/outcomeEvents.js';
 import { startTestReceiver, type TestReceiver } from '../services/webhooks/src/testing/startTestReceiver.js';
 import { runBundle, unpackBundle } from './runBundle.js';
 import { startFakeAwsJsonApi, type FakeAwsJsonApi } from './startFakeAwsJsonApi.js';
 
 /**
- * Checks what `npm run package` builds for the four services, offline and without AWS credentials: the generated
+ * Checks what `npm run package` builds for the five services, offline and without AWS credentials: the generated
  * CloudFormation against what DESIGN §8 and issue 4 require of every queue, rule, role, bucket, table and function;
  * and the function zips themselves, which must import with nothing around them and, pointed at emulators, carry an
  * image from POST /blobs to its labels.
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SERVICES = ['uploads', 'recognition', 'results', 'webhooks'] as const;
+const SERVICES = ['accounts', 'uploads', 'recognition', 'results', 'webhooks'] as const;
 type Service = (typeof SERVICES)[number];
 
 /** Lambda's limit is far higher; ours keeps cold starts short and proves no native or local-only code got in. */
@@ -45,6 +50,7 @@ const MAX_ZIP_BYTES = 1024 * 1024;
 const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set(['rekognition:DetectLabels']);
 
 const FUNCTIONS: Record<Service, string[]> = {
+  accounts: ['authorizeRequest', 'getHealth'],
   uploads: ['createUpload', 'onImageStored'],
   recognition: ['onBlobCreated'],
   results: ['getBlob', 'onBlobEvent'],
@@ -191,19 +197,22 @@ describe('npm run package', () => {
     }
   });
 
-  it('keeps the webhook secret out of every function’s environment', () => {
+  it('keeps webhook secrets and API keys out of every function’s environment', () => {
     for (const { logicalId, properties } of resourcesOf('AWS::Lambda::Function')) {
-      const variables = Object.keys(((properties.Environment as Json | undefined)?.Variables as Json) ?? {});
-      expect({ logicalId, secrets: variables.filter((name) => /SECRET(?!_PARAMETER$)/.test(name)) }).toEqual({
-        logicalId,
-        secrets: [],
-      });
+      const variables = ((properties.Environment as Json | undefined)?.Variables as Json) ?? {};
+      // A setting about secrets may only name where they are (a table, a key): a CloudFormation reference.
+      const literalSecrets = Object.entries(variables).filter(
+        ([name, value]) =>
+          (/SECRET|API_KEY/.test(name) && typeof value === 'string') || /whsec_|imgrec_sk_/.test(JSON.stringify(value)),
+      );
+      expect({ logicalId, literalSecrets }).toEqual({ logicalId, literalSecrets: [] });
     }
   });
 
   it('makes every bucket private and encrypted, and the image bucket expire its images', () => {
     const buckets = resourcesOf('AWS::S3::Bucket');
-    expect(buckets.length).toBe(5);
+    // Each stack's deployment bucket, and the image bucket.
+    expect(buckets.length).toBe(SERVICES.length + 1);
     for (const { service, logicalId, properties } of buckets) {
       expect({
         bucket: `${service}.${logicalId}`,
@@ -244,9 +253,11 @@ describe('npm run package', () => {
   it('bills tables on demand, with point-in-time recovery, and expires idempotency keys', () => {
     const tables = resourcesOf('AWS::DynamoDB::Table');
     expect(tables.map(({ service, logicalId }) => `${service}.${logicalId}`).sort()).toEqual([
+      'accounts.AccountsTable',
       'results.ResultsTable',
       'uploads.UploadsTable',
       'webhooks.DeliveriesTable',
+      'webhooks.WebhookSecretsTable',
     ]);
     for (const { properties } of tables) {
       expect(properties).toMatchObject({
@@ -265,15 +276,87 @@ describe('npm run package', () => {
     expect(mapping?.properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 5 } });
   });
 
-  it('wires the services through the uploads stack’s exports only', () => {
-    const exported = Object.values(templates.get('uploads')?.Outputs ?? {}).map((output) => output.Export?.Name);
-    const imported = new Set(
-      SERVICES.filter((service) => service !== 'uploads').flatMap((service) =>
-        [...JSON.stringify(templates.get(service)).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((match) => match[1]),
-      ),
-    );
+  it('wires the services through the accounts and uploads stacks’ exports only, and accounts imports nothing', () => {
+    // The framework exports a few outputs of its own (sls-…); ours are named imgrec-<stage>-….
+    const exportsOf = (service: Service) =>
+      Object.values(templates.get(service)?.Outputs ?? {})
+        .flatMap((output) => output.Export?.Name ?? [])
+        .filter((name): name is string => typeof name === 'string' && name.startsWith('imgrec-'));
+    const importsOf = (service: Service) =>
+      [...JSON.stringify(templates.get(service)).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map(
+        (match) => match[1] ?? '',
+      );
+    const exported = [...exportsOf('accounts'), ...exportsOf('uploads')];
+    const imported = new Set(SERVICES.flatMap(importsOf));
     expect([...imported].filter((name) => !exported.includes(name))).toEqual([]);
-    expect(exported).toEqual(expect.arrayContaining(['imgrec-dev-EventBusName', 'imgrec-dev-EventBusArn']));
+    expect(importsOf('accounts')).toEqual([]);
+    // Uploads imports from accounts only, so no two stacks import from each other.
+    expect(importsOf('uploads').every((name) => exportsOf('accounts').includes(name))).toBe(true);
+    expect(exportsOf('accounts')).toEqual(['imgrec-dev-HttpApiId', 'imgrec-dev-ApiKeyAuthorizerId']);
+    expect(exportsOf('uploads')).toEqual(expect.arrayContaining(['imgrec-dev-EventBusName', 'imgrec-dev-EventBusArn']));
+  });
+
+  describe('the HTTP API', () => {
+    const routes = () =>
+      resourcesOf('AWS::ApiGatewayV2::Route').map(({ service, properties }): Json => ({ service, ...properties }));
+
+    it('puts the accounts authorizer on every /blobs route, and none on /health', () => {
+      const blobRoutes = routes().filter((route) => String(route.RouteKey).includes(' /blobs'));
+      expect(blobRoutes.map((route) => route.RouteKey)).toEqual(
+        expect.arrayContaining(['POST /blobs', 'GET /blobs/{blob_id}']),
+      );
+      for (const route of blobRoutes) {
+        expect({ route: route.RouteKey, type: route.AuthorizationType, id: route.AuthorizerId }).toEqual({
+          route: route.RouteKey,
+          type: 'CUSTOM',
+          id: { 'Fn::ImportValue': 'imgrec-dev-ApiKeyAuthorizerId' },
+        });
+      }
+      const [health] = routes().filter((route) => route.RouteKey === 'GET /health');
+      expect(health).toMatchObject({ service: 'accounts' });
+      expect(health).not.toHaveProperty('AuthorizerId');
+      expect(health?.AuthorizationType ?? 'NONE').toBe('NONE');
+    });
+
+    it('has one Lambda REQUEST authorizer on the Authorization header, with simple responses cached ≤ 60 s', () => {
+      const authorizers = resourcesOf('AWS::ApiGatewayV2::Authorizer');
+      expect(authorizers.map(({ service, logicalId }) => `${service}.${logicalId}`)).toEqual([
+        'accounts.HttpApiAuthorizerApiKey',
+      ]);
+      const [{ properties }] = authorizers as [(typeof authorizers)[number]];
+      expect(properties).toMatchObject({
+        AuthorizerType: 'REQUEST',
+        IdentitySource: ['$request.header.Authorization'],
+        EnableSimpleResponses: true,
+        AuthorizerPayloadFormatVersion: '2.0',
+      });
+      expect(properties.AuthorizerResultTtlInSeconds).toBeGreaterThan(0);
+      expect(properties.AuthorizerResultTtlInSeconds).toBeLessThanOrEqual(60);
+    });
+
+    it('throttles the whole stage, burst and rate, from deploy params', () => {
+      const [stage] = resourcesOf('AWS::ApiGatewayV2::Stage');
+      expect(stage?.service).toBe('accounts');
+      expect(stage?.properties.DefaultRouteSettings).toMatchObject({
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+      });
+    });
+
+    it('lets the authorizer read the accounts table and nothing else', () => {
+      const role = templates.get('accounts')?.Resources.AuthorizeRequestRole?.Properties ?? {};
+      const statements = (role.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+        (policy) => policy.PolicyDocument.Statement,
+      );
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': ['AuthorizeRequestLogGroup', 'Arn'] },
+        },
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['AccountsTable', 'Arn'] } },
+      ]);
+    });
   });
 
   // The linter runs on Python; where it is not installed, the checks above still stand.
@@ -344,6 +427,7 @@ describe('function bundles', () => {
       // The tables exactly as the templates define them, so the adapters are checked against the real key schema.
       const client = new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: dynamo.endpoint });
       for (const [service, logicalId] of [
+        ['accounts', 'AccountsTable'],
         ['uploads', 'UploadsTable'],
         ['results', 'ResultsTable'],
       ] as const) {
@@ -361,6 +445,7 @@ describe('function bundles', () => {
       env = {
         IMGREC_MODE: 'aws',
         IMGREC_LOG_LEVEL: 'error',
+        IMGREC_ACCOUNTS_TABLE: 'AccountsTable',
         IMGREC_UPLOADS_TABLE: 'UploadsTable',
         IMGREC_RESULTS_TABLE: 'ResultsTable',
         IMGREC_IMAGES_BUCKET: BUCKET,
@@ -402,6 +487,9 @@ describe('function bundles', () => {
           },
         }));
 
+    /** What the authorizer bundle handed API Gateway for the test tenant's key: the context of every route. */
+    let authorizerContext: Json;
+
     const httpApiRequest = (method: string, path: string, pathParameters?: Record<string, string>) => ({
       version: '2.0',
       routeKey: `${method} ${pathParameters ? '/blobs/{blob_id}' : path}`,
@@ -411,11 +499,50 @@ describe('function bundles', () => {
       requestContext: {
         domainName: 'api.example.com',
         http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+        authorizer: { lambda: authorizerContext },
       },
       ...(pathParameters && { pathParameters }),
       ...(method === 'POST' && { body: '{"max_labels":5}' }),
       isBase64Encoded: false,
     });
+
+    it('recognises a key issued through the accounts table, and refuses one nobody issued', async () => {
+      const documents = dynamo.newDocumentClient();
+      // dynalite knows no TransactWriteItems, which key creation uses; see the accounts service's tests.
+      emulateTransactWriteItems(documents);
+      const accounts = awsAccountsStore({ tableName: 'AccountsTable', client: documents });
+      const { tenant, api_key: apiKey } = await manageAccounts({ store: accounts, now: () => new Date() }).createTenant(
+        {
+          name: 'Bundle Co',
+        },
+      );
+      const authorize = (authorization: string) =>
+        runBundle(handlerOf('accounts', 'authorizeRequest'), env, {
+          version: '2.0',
+          type: 'REQUEST',
+          routeArn: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/$default/POST/blobs',
+          identitySource: [authorization],
+          routeKey: 'POST /blobs',
+          rawPath: '/blobs',
+          rawQueryString: '',
+          headers: { authorization, host: 'api.example.com' },
+          requestContext: {
+            domainName: 'api.example.com',
+            http: { method: 'POST', path: '/blobs', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'x' },
+          },
+        }) as Promise<{ isAuthorized: boolean; context: Json }>;
+
+      const allowed = await authorize(`Bearer ${apiKey}`);
+      expect(allowed).toEqual({
+        isAuthorized: true,
+        context: { tenant_id: tenant.tenant_id, key_id: expect.stringMatching(/^key_/) },
+      });
+      authorizerContext = allowed.context;
+      expect(await authorize(`Bearer imgrec_sk_${'B'.repeat(43)}`)).toEqual({
+        isAuthorized: true,
+        context: { auth_error: 'invalid_api_key' },
+      });
+    }, 60_000);
 
     it('takes an image from POST /blobs through recognition to a labelled GET /blobs/{blob_id}', async () => {
       const created = (await runBundle(
@@ -484,9 +611,9 @@ describe('function bundles', () => {
     }, 60_000);
 
     describe('webhooks', () => {
-      const SECRET_PARAMETER = '/imgrec/test/webhook-secret';
+      const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
       // Two secrets, as during a rotation: each must verify every message.
-      const SECRETS = [generateWebhookSecret(), generateWebhookSecret()];
+      const secrets: string[] = [];
       let webhooksAws: FakeAwsJsonApi;
       let receiver: TestReceiver;
       let webhooksEnv: Record<string, string>;
@@ -496,8 +623,16 @@ describe('function bundles', () => {
       beforeAll(async () => {
         [webhooksAws, receiver] = await Promise.all([
           startFakeAwsJsonApi({
-            'AmazonSSM.GetParameter': (body) => ({
-              Parameter: { Name: body.Name, Type: 'SecureString', Value: SECRETS.join(' '), Version: 1 },
+            // A KMS stand-in whose "ciphertext" carries the plaintext and the context it was bound to.
+            'TrentService.Encrypt': (body) => ({
+              KeyId: body.KeyId,
+              CiphertextBlob: Buffer.from(
+                JSON.stringify({ context: body.EncryptionContext, plaintext: body.Plaintext }),
+              ).toString('base64'),
+            }),
+            'TrentService.Decrypt': (body) => ({
+              KeyId: body.KeyId,
+              Plaintext: JSON.parse(Buffer.from(String(body.CiphertextBlob), 'base64').toString('utf8')).plaintext,
             }),
             'AmazonSQS.SendMessage': (body) => ({
               MessageId: randomUUID(),
@@ -514,27 +649,40 @@ describe('function bundles', () => {
             response.writeHead(request.path === '/failing' ? 503 : 204).end(),
           ),
         ]);
-        const { AttributeDefinitions, KeySchema } =
-          templates.get('webhooks')?.Resources.DeliveriesTable?.Properties ?? {};
         const client = new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: dynamo.endpoint });
-        await client.send(
-          new CreateTableCommand({
-            TableName: 'DeliveriesTable',
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: AttributeDefinitions as AttributeDefinition[],
-            KeySchema: KeySchema as KeySchemaElement[],
-          }),
-        );
+        for (const logicalId of ['DeliveriesTable', 'WebhookSecretsTable']) {
+          const { AttributeDefinitions, KeySchema } = templates.get('webhooks')?.Resources[logicalId]?.Properties ?? {};
+          await client.send(
+            new CreateTableCommand({
+              TableName: logicalId,
+              BillingMode: 'PAY_PER_REQUEST',
+              AttributeDefinitions: AttributeDefinitions as AttributeDefinition[],
+              KeySchema: KeySchema as KeySchemaElement[],
+            }),
+          );
+        }
         client.destroy();
+        // The tenant's secrets, made the way the admin CLI makes them: a first one, then a rotation.
+        const kms = new KMSClient({ ...EMULATOR_CLIENT_CONFIG, endpoint: webhooksAws.endpoint });
+        const store = awsTenantSecretStore({
+          tableName: 'WebhookSecretsTable',
+          keyId: KEY_ARN,
+          dynamo: dynamo.newDocumentClient(),
+          kms,
+        });
+        secrets.push((await createTenantSecret(store, TEST_TENANT_ID)).webhook_secret);
+        secrets.push((await rotateTenantSecret(store, TEST_TENANT_ID, { overlapHours: 24 })).webhook_secret);
+        kms.destroy();
         webhooksEnv = {
           ...env,
           IMGREC_DELIVERIES_TABLE: 'DeliveriesTable',
           IMGREC_DELIVERY_QUEUE_URL: queueUrl(),
           IMGREC_DELIVERY_DLQ_URL: `${webhooksAws.endpoint}/123456789012/DeliveryDLQ`,
-          IMGREC_WEBHOOK_SECRET_PARAMETER: SECRET_PARAMETER,
+          IMGREC_WEBHOOK_SECRETS_TABLE: 'WebhookSecretsTable',
+          IMGREC_WEBHOOK_SECRETS_KEY_ARN: KEY_ARN,
           // The receiver listens on loopback, which the SSRF guard refuses unless the host is allow-listed.
           IMGREC_CALLBACK_ALLOW_HOSTS: '127.0.0.1',
-          AWS_ENDPOINT_URL_SSM: webhooksAws.endpoint,
+          AWS_ENDPOINT_URL_KMS: webhooksAws.endpoint,
           AWS_ENDPOINT_URL_EVENTBRIDGE: webhooksAws.endpoint,
         };
       }, 30_000);
@@ -558,7 +706,11 @@ describe('function bundles', () => {
         );
         expect(queued).toEqual({
           QueueUrl: queueUrl(),
-          MessageBody: JSON.stringify({ blob_id: blobId, webhook_id: webhookIdForBlob(blobId) }),
+          MessageBody: JSON.stringify({
+            blob_id: blobId,
+            webhook_id: webhookIdForBlob(blobId),
+            tenant_id: TEST_TENANT_ID,
+          }),
         });
         const messageId = randomUUID();
         const response = await runBundle(handlerOf('webhooks', 'deliverCallback'), webhooksEnv, {
@@ -584,14 +736,15 @@ describe('function bundles', () => {
         return { messageId, response };
       };
 
-      it('turns a LabelsDetected with a callback_url into one message signed with every secret from SSM', async () => {
+      it('turns a LabelsDetected with a callback_url into one message signed with each of its tenant’s secrets', async () => {
         const { response } = await outcomeToDelivery('blob_delivered', '/hooks/imgrec');
         expect(response).toEqual({ batchItemFailures: [] });
 
         const delivered = receiver.requests.filter((request) => request.path === '/hooks/imgrec');
         expect(delivered).toHaveLength(1);
         const headers = delivered[0]?.headers ?? {};
-        for (const secret of SECRETS) {
+        expect(secrets).toHaveLength(2);
+        for (const secret of secrets) {
           expect(
             new Webhook(secret).verify(delivered[0]?.body ?? '', {
               'webhook-id': String(headers['webhook-id']),
@@ -600,7 +753,11 @@ describe('function bundles', () => {
             }),
           ).toMatchObject({ type: 'blob.labels_detected', data: { blob_id: 'blob_delivered', status: 'succeeded' } });
         }
-        expect(requestsTo('AmazonSSM.GetParameter')).toEqual([{ Name: SECRET_PARAMETER, WithDecryption: true }]);
+        // Every secret is decrypted with the stack's key and bound to its tenant.
+        expect(requestsTo('TrentService.Decrypt').length).toBeGreaterThanOrEqual(2);
+        for (const request of requestsTo('TrentService.Decrypt')) {
+          expect(request).toMatchObject({ KeyId: KEY_ARN, EncryptionContext: { tenant_id: TEST_TENANT_ID } });
+        }
         expect(
           requestsTo('AWSEvents.PutEvents').flatMap((body) =>
             (body.Entries as { EventBusName: string; Source: string; DetailType: string }[]).map((entry) => [

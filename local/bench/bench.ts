@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { buildGotCallbackSender } from '../../services/webhooks/src/adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
+import { measureAuthorizerLatency } from './authorizerLatency.js';
 import {
   FIXTURES_DIR,
   contentTypeOf,
@@ -76,7 +77,7 @@ const endToEnd = async () => {
     const startedAt = Date.now();
     await pool(IMAGES, IN_FLIGHT, async (index) => {
       const photo = photoAt(index);
-      const blob = await createBlob(stack.baseUrl, { content_type: contentTypeOf(photo.name) });
+      const blob = await createBlob(stack, { content_type: contentTypeOf(photo.name) });
       const response = await putBytes(blob, photo.bytes);
       if (response.status !== 200) throw new Error(`upload failed: ${response.status}`);
       uploaded.push({ blobId: blob.blob_id, putEndedAt: Date.now() });
@@ -85,7 +86,7 @@ const endToEnd = async () => {
     while (results.size < uploaded.length) {
       for (const { blobId } of uploaded) {
         if (results.has(blobId)) continue;
-        const blob = await getBlob(stack.baseUrl, blobId);
+        const blob = await getBlob(stack, blobId);
         if (blob.status === 'succeeded' || blob.status === 'failed') results.set(blobId, blob);
       }
       if (Date.now() - startedAt > 300_000) throw new Error('end-to-end run did not finish in 5 minutes');
@@ -163,7 +164,7 @@ const callbackLatencies = async (stack: Awaited<ReturnType<typeof startStack>>) 
   try {
     for (let index = 0; index < CALLBACK_IMAGES; index += 1) {
       const photo = photoAt(index);
-      const blob = await createBlob(stack.baseUrl, {
+      const blob = await createBlob(stack, {
         content_type: contentTypeOf(photo.name),
         callback_url: receiver.url,
       });
@@ -192,6 +193,7 @@ const main = async () => {
   const raw = await rawDetector();
   const webhooksPerSecond = await signAndDeliver();
   const e2e = await endToEnd();
+  const authorizer = await measureAuthorizerLatency();
   const rows: [string, string][] = [
     ['images per run', `${IMAGES} (${FIXTURES.join(', ')}), ${IN_FLIGHT} uploads in flight`],
     ['recognizer workers', String(workers)],
@@ -212,6 +214,11 @@ const main = async () => {
       `LabelsDetected → callback received, p50 / p95 (${e2e.callbacks.toCallback.length} of ${CALLBACK_IMAGES} callbacks)`,
       `${percentile(e2e.callbacks.toCallback, 50)} ms / ${percentile(e2e.callbacks.toCallback, 95)} ms`,
     ],
+    [
+      `POST + GET /blobs p50, with the API key authorizer / without it (${authorizer.rounds} pairs each)`,
+      `${authorizer.withP50.toFixed(2)} ms / ${authorizer.withoutP50.toFixed(2)} ms`,
+    ],
+    ['latency the authorizer adds to POST + GET, p50', `${authorizer.addedP50.toFixed(2)} ms`],
   ];
   process.stdout.write(`| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
 };

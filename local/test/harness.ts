@@ -8,8 +8,13 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const FIXTURES_DIR = join(REPO_ROOT, 'fixtures/images');
 
-export interface RunningStack {
+/** Where requests go, and with which API key: a stack's dev tenant, or another tenant on the same stack. */
+export interface ApiTarget {
   baseUrl: string;
+  apiKey: string;
+}
+
+export interface RunningStack extends ApiTarget {
   pid: number;
   dataDir: string;
   /** Every JSON log line the stack printed so far. */
@@ -94,6 +99,8 @@ export const startStack = async (
 
   return {
     baseUrl,
+    // The first start created the dev tenant and kept its key here, as the README's walkthrough reads it.
+    apiKey: readFileSync(join(dataDir, 'dev-api-key'), 'utf8').trim(),
     pid: child.pid ?? 0,
     dataDir,
     logs: () => [...lines],
@@ -119,10 +126,13 @@ export interface CreatedBlob {
   status_url: string;
 }
 
-export const createBlob = async (baseUrl: string, body: Record<string, unknown> = {}): Promise<CreatedBlob> => {
-  const response = await fetch(`${baseUrl}/blobs`, {
+/** The Authorization header of a target's API key. */
+export const authorizationOf = (target: ApiTarget) => ({ authorization: `Bearer ${target.apiKey}` });
+
+export const createBlob = async (target: ApiTarget, body: Record<string, unknown> = {}): Promise<CreatedBlob> => {
+  const response = await fetch(`${target.baseUrl}/blobs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authorizationOf(target) },
     body: JSON.stringify(body),
   });
   if (response.status !== 201) throw new Error(`POST /blobs answered ${response.status}: ${await response.text()}`);
@@ -134,11 +144,11 @@ export const putBytes = async (blob: CreatedBlob, bytes: Uint8Array): Promise<Re
 
 /** POST /blobs for a fixture photo, then PUT its bytes; returns the blob id. */
 export const uploadImage = async (
-  baseUrl: string,
+  target: ApiTarget,
   fixture: string,
   body: Record<string, unknown> = {},
 ): Promise<string> => {
-  const blob = await createBlob(baseUrl, { content_type: contentTypeOf(fixture), ...body });
+  const blob = await createBlob(target, { content_type: contentTypeOf(fixture), ...body });
   const response = await putBytes(blob, readFileSync(join(FIXTURES_DIR, fixture)));
   if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
   return blob.blob_id;
@@ -146,15 +156,15 @@ export const uploadImage = async (
 
 export type BlobBody = Record<string, unknown> & { status: string };
 
-export const getBlob = async (baseUrl: string, blobId: string): Promise<BlobBody> => {
-  const response = await fetch(`${baseUrl}/blobs/${blobId}`);
+export const getBlob = async (target: ApiTarget, blobId: string): Promise<BlobBody> => {
+  const response = await fetch(`${target.baseUrl}/blobs/${blobId}`, { headers: authorizationOf(target) });
   if (response.status !== 200) throw new Error(`GET answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as BlobBody;
 };
 
 /** Polls GET /blobs/{id} until `predicate` holds (default: a final status) or the timeout passes. */
 export const waitForBlob = async (
-  baseUrl: string,
+  target: ApiTarget,
   blobId: string,
   predicate: (blob: BlobBody) => boolean = (blob) => blob.status === 'succeeded' || blob.status === 'failed',
   timeoutMs = 60_000,
@@ -162,7 +172,7 @@ export const waitForBlob = async (
   const deadline = Date.now() + timeoutMs;
   let last: BlobBody | undefined;
   while (Date.now() < deadline) {
-    last = await getBlob(baseUrl, blobId).catch(() => undefined);
+    last = await getBlob(target, blobId).catch(() => undefined);
     if (last && predicate(last)) return last;
     await new Promise((wait) => setTimeout(wait, 100));
   }

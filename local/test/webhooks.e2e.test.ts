@@ -11,7 +11,15 @@ import {
   type ListenedDelivery,
   type WebhookListener,
 } from '../src/webhooksListen/startWebhookListener.js';
-import { REPO_ROOT, startStack, uploadImage, waitForBlob, type BlobBody, type RunningStack } from './harness.js';
+import {
+  REPO_ROOT,
+  authorizationOf,
+  startStack,
+  uploadImage,
+  waitForBlob,
+  type BlobBody,
+  type RunningStack,
+} from './harness.js';
 
 interface CallbackView {
   url: string;
@@ -108,8 +116,8 @@ describe('webhooks, end to end over the local stack', () => {
 
   it('delivers one message per outcome, verified by standardwebhooks, whose data is the GET body', async () => {
     const url = `${listener.url}ok`;
-    const blobId = await uploadImage(stack.baseUrl, 'dog.jpg', { callback_url: url });
-    const blob = await waitForBlob(stack.baseUrl, blobId, callbackIs('delivered'));
+    const blobId = await uploadImage(stack, 'dog.jpg', { callback_url: url });
+    const blob = await waitForBlob(stack, blobId, callbackIs('delivered'));
 
     expect(to('/ok')).toHaveLength(1);
     const [delivery] = to('/ok');
@@ -134,8 +142,8 @@ describe('webhooks, end to end over the local stack', () => {
   }, 60_000);
 
   it('retries a receiver that fails twice: three attempts, one webhook-id, then delivered', async () => {
-    const blobId = await uploadImage(stack.baseUrl, 'horses.jpg', { callback_url: `${listener.url}flaky` });
-    const blob = await waitForBlob(stack.baseUrl, blobId, callbackIs('delivered'));
+    const blobId = await uploadImage(stack, 'horses.jpg', { callback_url: `${listener.url}flaky` });
+    const blob = await waitForBlob(stack, blobId, callbackIs('delivered'));
 
     const deliveries = to('/flaky');
     expect(deliveries).toHaveLength(3);
@@ -145,8 +153,8 @@ describe('webhooks, end to end over the local stack', () => {
   }, 60_000);
 
   it('dead-letters a callback the receiver keeps refusing; `npm run redrive` delivers it once the receiver is back', async () => {
-    const blobId = await uploadImage(stack.baseUrl, 'coffee.png', { callback_url: `${listener.url}down` });
-    const failed = await waitForBlob(stack.baseUrl, blobId, callbackIs('failed'));
+    const blobId = await uploadImage(stack, 'coffee.png', { callback_url: `${listener.url}down` });
+    const failed = await waitForBlob(stack, blobId, callbackIs('failed'));
     expect(callbackOf(failed)).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 503 });
     expect(to('/down')).toHaveLength(3);
 
@@ -155,7 +163,7 @@ describe('webhooks, end to end over the local stack', () => {
     expect(printed).toContain('Replayed 1 callback(s)');
     expect(printed).toContain(webhookIdForBlob(blobId));
 
-    const delivered = await waitForBlob(stack.baseUrl, blobId, callbackIs('delivered'));
+    const delivered = await waitForBlob(stack, blobId, callbackIs('delivered'));
     expect(callbackOf(delivered)).toMatchObject({ status: 'delivered', attempts: 4, last_status_code: 204 });
     const deliveries = to('/down');
     expect(deliveries).toHaveLength(4);
@@ -164,8 +172,8 @@ describe('webhooks, end to end over the local stack', () => {
   }, 60_000);
 
   it('delivers a failed recognition as blob.recognition_failed', async () => {
-    const blobId = await uploadImage(stack.baseUrl, 'truncated.jpg', { callback_url: `${listener.url}broken` });
-    const blob = await waitForBlob(stack.baseUrl, blobId, callbackIs('delivered'));
+    const blobId = await uploadImage(stack, 'truncated.jpg', { callback_url: `${listener.url}broken` });
+    const blob = await waitForBlob(stack, blobId, callbackIs('delivered'));
     expect(blob.status).toBe('failed');
     const body = verifiedBody(secret, to('/broken')[0]);
     expect(body.type).toBe('blob.recognition_failed');
@@ -195,7 +203,7 @@ describe('webhooks, end to end over the local stack', () => {
     ])('%s', async (callbackUrl) => {
       const response = await fetch(`${stack.baseUrl}/blobs`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authorizationOf(stack) },
         body: JSON.stringify({ callback_url: callbackUrl }),
       });
       expect(response.status).toBe(400);
@@ -218,7 +226,7 @@ describe('webhooks across a crash', () => {
     const first = await startStack({ env });
     let restarted: RunningStack | undefined;
     try {
-      const blobId = await uploadImage(first.baseUrl, 'dog.jpg', { callback_url: `${listener.url}restart` });
+      const blobId = await uploadImage(first, 'dog.jpg', { callback_url: `${listener.url}restart` });
       await waitFor(() => to('/restart').length === 1, 'the first attempt');
       // Kill between the attempts, not inside one: once the failed attempt and its retry time are on disk. (Reading
       // the service's own table is the only way to see that moment from outside.)
@@ -233,7 +241,7 @@ describe('webhooks across a crash', () => {
       await first.kill();
 
       restarted = await startStack({ dataDir: first.dataDir, env });
-      const blob = await waitForBlob(restarted.baseUrl, blobId, callbackIs('delivered'));
+      const blob = await waitForBlob(restarted, blobId, callbackIs('delivered'));
       expect(callbackOf(blob)).toMatchObject({ status: 'delivered', attempts: 2, last_status_code: 204 });
       const received = to('/restart');
       expect(received).toHaveLength(2);
