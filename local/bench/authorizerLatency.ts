@@ -1,6 +1,6 @@
 import { ensureDevTenant } from '@imgrec/accounts/local';
 import { localPlatform, startLocalServer, type HttpRoute } from '@imgrec/shared/local';
-import { buildLogger } from '@imgrec/shared';
+import { createLogger } from '@imgrec/shared';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,8 @@ const listen = async (routes: readonly HttpRoute[]) => {
     host: '127.0.0.1',
     routes,
     blobStore: localPlatform().blobStore,
-    log: buildLogger({}, { level: 'error' }),
+    metrics: localPlatform().metrics,
+    log: createLogger('bench', { level: 'error' }),
   });
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 };

@@ -1,5 +1,6 @@
 import { ensureDevTenant } from '@imgrec/accounts/local';
-import { logger } from '@imgrec/shared';
+import { recognizerWorkersFromEnv } from '@imgrec/recognition/config';
+import { createLogger } from '@imgrec/shared';
 import { localPlatform, startLocalServer } from '@imgrec/shared/local';
 import { ensureDevWebhookSecret } from '@imgrec/webhooks/local';
 import type { Server } from 'node:http';
@@ -7,7 +8,7 @@ import type { Server } from 'node:http';
 /** Shutdown must finish inside 5 s (issue 2); past this the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 4500;
 
-const log = logger.child({ component: 'local' });
+const log = createLogger('local');
 
 const closeServer = (server: Server) =>
   new Promise<void>((resolve) => {
@@ -21,7 +22,11 @@ const closeServer = (server: Server) =>
  */
 const main = async () => {
   const startedAt = performance.now();
-  const platform = localPlatform();
+  // Two recognition batches per inference worker, so that the next image already waits at the pool when a worker
+  // frees up. The deployed value is a deploy-time parameter (the Rekognition quota), which has no local meaning.
+  const platform = localPlatform({
+    functionConcurrency: { 'recognition.onBlobCreated': 2 * recognizerWorkersFromEnv() },
+  });
   // The dev tenant's key and webhook secret are printed once, when they are made, so the developer can use them;
   // they never go through the logger, whose lines are kept.
   const devTenant = await ensureDevTenant(platform.config.dataDir);
@@ -48,6 +53,7 @@ const main = async () => {
     host: process.env.IMGREC_HOST ?? '127.0.0.1',
     routes: platform.functions.routes,
     blobStore: platform.blobStore,
+    metrics: platform.metrics,
     log,
   });
   log.info('listening', { url: platform.config.publicUrl, port, data_dir: platform.config.dataDir });

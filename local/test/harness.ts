@@ -68,20 +68,25 @@ export const startStack = async (
   });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
-  let pending = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    pending += chunk.toString('utf8');
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete) {
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ raw: line });
+  // Powertools writes info and debug lines to stdout, warnings and errors to stderr: both are the stack's log.
+  const collect = (stream: NodeJS.ReadableStream | null, keepText: (text: string) => void) => {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const complete = pending.split('\n');
+      pending = complete.pop() ?? '';
+      for (const line of complete) {
+        keepText(line);
+        try {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          lines.push({ raw: line });
+        }
       }
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    });
+  };
+  collect(child.stdout, () => undefined);
+  collect(child.stderr, (line) => (stderr += `${line}\n`));
 
   const deadline = Date.now() + 90_000;
   for (;;) {

@@ -1,4 +1,4 @@
-import { buildLogger, runtimeMode } from '@imgrec/shared';
+import { createLogger, runtimeMode } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
 import { redriveAwsDeliveries } from '@imgrec/webhooks/aws';
 import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries, type RedriveReport } from '@imgrec/webhooks/local';
@@ -35,11 +35,8 @@ const main = async () => {
     out(USAGE);
     return;
   }
-  // Log lines go to stderr, so stdout carries only the report.
-  const log = buildLogger(
-    { component: 'redrive' },
-    { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) },
-  );
+  // Warnings and errors only, which Powertools writes to stderr: stdout carries only the report.
+  const log = createLogger('redrive', { level: 'warn' });
   const options = {
     ...(values.blob !== undefined && { blobId: values.blob }),
     ...(values.tenant !== undefined && { tenantId: values.tenant }),

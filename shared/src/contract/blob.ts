@@ -50,7 +50,7 @@ export const callbackStateSchema = z.object({
 });
 export type CallbackState = z.infer<typeof callbackStateSchema>;
 
-/** The body of `GET /blobs/{blob_id}` (DESIGN §2), also the `data` of every webhook message. */
+/** The body of `GET /blobs/{blob_id}` (see docs/ARCHITECTURE.md), also the `data` of every webhook message. */
 export const blobViewSchema = z.object({
   blob_id: z.string(),
   status: z.enum(BLOB_STATUSES),

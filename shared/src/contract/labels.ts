@@ -28,7 +28,7 @@ export interface RecognitionOptions {
   max_labels: number;
 }
 
-/** The limits every image must meet before it reaches a model (DESIGN §2). */
+/** The limits every image must meet before it reaches a model: at most 15 MB, and 80–10,000 px on each side. */
 export const IMAGE_LIMITS = {
   maxBytes: 15 * 1024 * 1024,
   minSidePx: 80,

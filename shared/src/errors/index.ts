@@ -1,44 +1,38 @@
 /**
- * Base of every error that can reach a client. `code` is the stable, snake_case identifier clients branch on;
- * `statusCode` is the HTTP status it maps to. The message is human text and must never carry internals.
+ * Base of every error imgrec raises on purpose. `code` is the stable, snake_case identifier clients and operators
+ * branch on; the message is human text and never carries internals. Errors know nothing of HTTP: the HTTP layer maps
+ * codes to statuses (shared/src/http/httpStatus).
  */
 export class ImgrecError extends Error {
   readonly code: string;
-  readonly statusCode: number;
-  /** Response headers the answer needs, such as `WWW-Authenticate` on a 401 or `Retry-After` on a 429. */
-  readonly headers: Record<string, string>;
+  /** When the same request may succeed again, in seconds (an exhausted quota, a dependency still starting). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    statusCode: number,
-    options?: { cause?: unknown; headers?: Record<string, string> },
-  ) {
+  constructor(code: string, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'ImgrecError';
     this.code = code;
-    this.statusCode = statusCode;
-    this.headers = options?.headers ?? {};
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
-/** 400: the request does not match the contract. */
+/** The request does not match the contract. */
 export class ValidationError extends ImgrecError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, 400, options);
+    super(code, message, options);
     this.name = 'ValidationError';
   }
 }
 
-/** 404: the addressed resource does not exist (or is not visible to the caller). */
+/** The addressed resource does not exist, or is not the caller's to see. */
 export class NotFoundError extends ImgrecError {
   constructor(code: string, message: string) {
-    super(code, message, 404);
+    super(code, message);
     this.name = 'NotFoundError';
   }
 }
 
-/** 401: the request carries no API key, or one that is malformed, unknown, expired, revoked or of a disabled tenant. */
+/** No API key, or one that is malformed, unknown, expired, revoked or of a disabled tenant. */
 export class ApiKeyError extends ImgrecError {
   constructor(code: 'missing_api_key' | 'invalid_api_key') {
     super(
@@ -46,26 +40,35 @@ export class ApiKeyError extends ImgrecError {
       code === 'missing_api_key'
         ? 'Send your API key as "Authorization: Bearer imgrec_sk_…".'
         : 'The API key is not valid. Check it, or ask for a new one.',
-      401,
-      { headers: { 'www-authenticate': 'Bearer' } },
     );
     this.name = 'ApiKeyError';
   }
 }
 
-/** 409: the request conflicts with the current state. */
+/** The request conflicts with the current state. */
 export class ConflictError extends ImgrecError {
   constructor(code: string, message: string) {
-    super(code, message, 409);
+    super(code, message);
     this.name = 'ConflictError';
   }
 }
 
-/** 503: a dependency is not ready yet; the client may retry. */
+/** A dependency is not ready or not reachable; the same request may succeed later. */
 export class UnavailableError extends ImgrecError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, 503, options);
+  constructor(code: string, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(code, message, options);
     this.name = 'UnavailableError';
+  }
+}
+
+/**
+ * A setting that is missing or malformed: the operator's to fix, never the client's. Raised when the setting is read,
+ * which is once, at start (or a Lambda's cold start), so a bad deploy fails loudly instead of at the first request.
+ */
+export class ConfigError extends ImgrecError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_config', message, options);
+    this.name = 'ConfigError';
   }
 }
 
@@ -77,7 +80,7 @@ export class RecognitionError extends ImgrecError {
   readonly retryable: boolean;
 
   constructor(code: string, message: string, retryable: boolean, options?: { cause?: unknown }) {
-    super(code, message, retryable ? 503 : 422, options);
+    super(code, message, options);
     this.name = 'RecognitionError';
     this.retryable = retryable;
   }

@@ -8,7 +8,7 @@ import {
 } from '../contract/blob.js';
 
 /**
- * The event catalogue (DESIGN §3). Every detail carries `blob_id` plus everything its consumers need, so that no
+ * The event catalogue (see docs/ARCHITECTURE.md, "Services, events, ownership"). Every detail carries `blob_id` plus everything its consumers need, so that no
  * consumer has to call another service: each event alone is enough to build the blob's read model.
  */
 export const tenantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);

@@ -4,7 +4,7 @@ import { EVENT_SOURCES, eventDetailSchemas, type BusEvent, type DetailType, type
 /** An event that does not match the catalogue: a bug in a producer, never the client's fault. */
 export class EventSchemaError extends ImgrecError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('invalid_event', message, 500, options);
+    super('invalid_event', message, options);
     this.name = 'EventSchemaError';
   }
 }

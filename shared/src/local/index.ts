@@ -5,3 +5,7 @@ export * from './blobStore/FsBlobStore.js';
 export * from './server/startLocalServer.js';
 export type { HttpRoute, RouteAuthorizer } from './runtime/LocalFunctions.js';
 export * from './sqlite/migrateWhenColumnMissing/migrateWhenColumnMissing.js';
+export * from './metrics/prometheusMetrics.js';
+export * from './runtime/runAsMultiConcurrentRuntime.js';
+export * from './keyFile/keyFile.js';
+export * from './secureDataDir/secureDataDir.js';

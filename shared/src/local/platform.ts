@@ -1,16 +1,18 @@
 import type { Database } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventPublisher } from '../events/validate.js';
-import { buildLogger, type Logger } from '../logging/logger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { FsBlobStore, LOCAL_BUCKET, type StoredObject } from './blobStore/FsBlobStore.js';
-import { LocalBus } from './bus/LocalBus/LocalBus.js';
+import { LOCAL_REGION, LocalBus } from './bus/LocalBus/LocalBus.js';
+import { ensureSigningKey } from './keyFile/keyFile.js';
+import { secureDataDir } from './secureDataDir/secureDataDir.js';
 import { LocalQueues } from './queues/LocalQueues.js';
+import { PrometheusMetrics } from './metrics/prometheusMetrics.js';
 import { LocalFunctions } from './runtime/LocalFunctions.js';
-import { loadServiceDefinition } from './serverless/loadServiceDefinition.js';
+import { loadServiceDefinition, type ServiceDefinition } from './serverless/loadServiceDefinition.js';
 import { openDatabase } from './sqlite/openDatabase.js';
 
 export const SERVICES = ['accounts', 'uploads', 'recognition', 'results', 'webhooks'] as const;
@@ -19,43 +21,54 @@ const SERVICES_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../.
 export interface LocalConfig {
   dataDir: string;
   publicUrl: string;
-  /** Concurrent batches for the recognition queue: the number of inference workers. */
-  recognizerWorkers: number;
 }
 
-/** The local mode's settings, read once: IMGREC_DATA_DIR, IMGREC_PUBLIC_URL (or PORT), IMGREC_RECOGNIZER_WORKERS. */
-export const localConfigFromEnv = (
-  env: NodeJS.ProcessEnv = process.env,
-  cores = availableParallelism(),
-): LocalConfig => {
+/** The local platform's settings, read once: IMGREC_DATA_DIR, and IMGREC_PUBLIC_URL (or PORT). */
+export const localConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): LocalConfig => {
   const port = env.PORT ?? '3000';
-  const workers = Number(env.IMGREC_RECOGNIZER_WORKERS ?? cores);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error('IMGREC_RECOGNIZER_WORKERS must be an integer ≥ 1');
   return {
     dataDir: resolve(env.IMGREC_DATA_DIR ?? '.imgrec'),
     publicUrl: (env.IMGREC_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
-    recognizerWorkers: workers,
   };
 };
 
-/** A secret kept in the data dir, created on first use, so signed URLs survive a restart. */
-const persistentSecret = (dataDir: string, name: string): Buffer => {
-  const file = join(dataDir, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-};
+export interface LocalPlatformOptions {
+  /**
+   * Concurrent batches per function, `<service>.<function>` → count, for event sources whose serverless.yml value
+   * is a deploy-time parameter with no local value. The local entry sets the recognition queue's from the number of
+   * inference workers.
+   */
+  functionConcurrency?: Record<string, number>;
+  /** The services to run; by default every service of this repository, read from its serverless.yml. */
+  services?: readonly ServiceDefinition[];
+}
 
-/** The S3 ObjectCreated notification record for a stored object, as S3 would send it. */
-const objectCreatedRecord = (object: StoredObject) => ({
+/**
+ * The S3 ObjectCreated notification record for a stored object, with every field S3 sends (checked against
+ * Powertools' schema of S3 events), so a handler meets the same shape in both modes.
+ */
+export const objectCreatedRecord = (object: StoredObject) => ({
   eventVersion: '2.1',
   eventSource: 'aws:s3',
-  awsRegion: 'local',
+  awsRegion: LOCAL_REGION,
   eventTime: object.storedAt,
   eventName: 'ObjectCreated:Put',
+  userIdentity: { principalId: 'AWS:LOCAL' },
+  requestParameters: { sourceIPAddress: '127.0.0.1' },
+  responseElements: { 'x-amz-request-id': randomBytes(8).toString('hex').toUpperCase(), 'x-amz-id-2': 'local' },
   s3: {
     s3SchemaVersion: '1.0',
-    bucket: { name: LOCAL_BUCKET, arn: `arn:aws:s3:::${LOCAL_BUCKET}` },
-    object: { key: object.key, size: object.size, eTag: '', sequencer: Date.now().toString(16) },
+    configurationId: 'local-notification',
+    bucket: {
+      name: LOCAL_BUCKET,
+      ownerIdentity: { principalId: 'LOCAL' },
+      arn: `arn:aws:s3:::${LOCAL_BUCKET}`,
+    },
+    object: {
+      key: object.key,
+      size: object.size,
+      sequencer: Date.parse(object.storedAt).toString(16).toUpperCase().padStart(16, '0'),
+    },
   },
 });
 
@@ -69,31 +82,29 @@ export class LocalPlatform {
   readonly functions: LocalFunctions;
   readonly bus: LocalBus;
   readonly log: Logger;
+  /** The counters of every service in this process, served by `GET /metrics`. */
+  readonly metrics = new PrometheusMetrics();
   private readonly serviceDbs = new Map<string, Database>();
   private readonly closers: (() => Promise<void>)[] = [];
   private ready = false;
 
-  constructor(readonly config: LocalConfig) {
-    mkdirSync(config.dataDir, { recursive: true });
-    this.log = buildLogger({ mode: 'local' });
+  constructor(
+    readonly config: LocalConfig,
+    options: LocalPlatformOptions = {},
+  ) {
+    secureDataDir(config.dataDir);
+    this.log = createLogger('local');
     const db = openDatabase(join(config.dataDir, 'platform.db'));
     this.queues = new LocalQueues(db);
-    const services = SERVICES.map((service) => loadServiceDefinition(join(SERVICES_DIR, service), service));
-    const overrides = Object.fromEntries(
-      services
-        .filter((service) => service.service === 'recognition')
-        .flatMap((service) => service.functions)
-        .filter((fn) => fn.events.some((event) => event.kind === 'sqs'))
-        // Twice the workers, so the next image is already queued at the pool when a worker frees up.
-        .map((fn) => [`${fn.service}.${fn.name}`, config.recognizerWorkers * 2]),
-    );
-    this.functions = new LocalFunctions(this.queues, services, this.log, overrides);
+    const services =
+      options.services ?? SERVICES.map((service) => loadServiceDefinition(join(SERVICES_DIR, service), service));
+    this.functions = new LocalFunctions(this.queues, services, this.log, options.functionConcurrency);
     this.bus = new LocalBus(this.queues, this.functions.busRoutes, this.log);
     this.bus.onPublished((messageIds) => this.functions.deliverNow(messageIds));
     this.blobStore = new FsBlobStore(db, {
       dataDir: config.dataDir,
       publicUrl: config.publicUrl,
-      signingSecret: persistentSecret(config.dataDir, 'upload-signing-key'),
+      signingSecret: this.uploadSigningKey(),
       notify: (object) => {
         const body = JSON.stringify({ Records: [objectCreatedRecord(object)] });
         this.queues.sendToMany(this.functions.s3NotificationQueues.map((queue) => ({ queue, body })));
@@ -101,8 +112,20 @@ export class LocalPlatform {
     });
   }
 
+  /** The key upload URLs are signed with, kept in the data dir so they survive a restart. */
+  private uploadSigningKey(): Buffer {
+    const { key, replaced } = ensureSigningKey(join(this.config.dataDir, 'upload-signing-key'));
+    if (replaced) this.log.warn('the upload signing key was shorter than 32 bytes; a new one replaces it');
+    return key;
+  }
+
   publisherFor(source: string): EventPublisher {
     return this.bus.publisherFor(source);
+  }
+
+  /** The Metrics port of one service: its counts land in the counters `GET /metrics` serves. */
+  metricsFor(service: string): Metrics {
+    return this.metrics.forService(service);
   }
 
   /** The SQLite database a service owns, `<dataDir>/<service>.db`, opened once. */
@@ -138,5 +161,9 @@ export class LocalPlatform {
 
 let instance: LocalPlatform | undefined;
 
-/** The process-wide local platform, created from the environment on first use. */
-export const localPlatform = (): LocalPlatform => (instance ??= new LocalPlatform(localConfigFromEnv()));
+/**
+ * The process-wide local platform, created from the environment on first use. The local entry passes its options
+ * with the first call, before any handler asks for the platform; later calls get the same instance.
+ */
+export const localPlatform = (options?: LocalPlatformOptions): LocalPlatform =>
+  (instance ??= new LocalPlatform(localConfigFromEnv(), options));

@@ -1,41 +1,68 @@
-import { describe, expect, it } from '@jest/globals';
-import { buildLogger } from './logger.js';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../errors/index.js';
+import { captureLogs, type CapturedLogs } from '../testing/captureLogs.js';
+import { createLogger, logLevelFromEnv } from './logger.js';
 
-const capture = () => {
-  const lines: string[] = [];
-  return { lines, write: (line: string) => lines.push(line) };
-};
+describe('createLogger', () => {
+  let logs: CapturedLogs;
 
-describe('buildLogger', () => {
-  it('writes one JSON object per line with the base fields', () => {
-    const out = capture();
-    buildLogger({ service: 'uploads' }, { write: out.write }).info('blob requested', { blob_id: 'b1' });
-    expect(out.lines).toHaveLength(1);
-    expect(JSON.parse(out.lines[0] ?? '')).toMatchObject({
-      level: 'info',
-      message: 'blob requested',
-      service: 'uploads',
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+
+  afterEach(() => logs.restore());
+
+  it('writes one JSON object per line with the service, the keys given and the fields of the call', () => {
+    createLogger('uploads', { level: 'info', persistentKeys: { mode: 'local' } }).info('blob requested', {
       blob_id: 'b1',
     });
+    expect(logs.lines).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'blob requested',
+        service: 'uploads',
+        mode: 'local',
+        blob_id: 'b1',
+        timestamp: expect.any(String),
+      }),
+    ]);
   });
 
-  it('drops lines below the configured level', () => {
-    const out = capture();
-    const log = buildLogger({}, { level: 'warn', write: out.write });
+  it('drops lines below its level', () => {
+    const log = createLogger('uploads', { level: 'warn' });
     log.info('quiet');
     log.warn('loud');
-    expect(out.lines.map((line) => JSON.parse(line).message)).toEqual(['loud']);
+    expect(logs.messages()).toEqual(['loud']);
   });
 
-  it('expands errors so their message survives JSON', () => {
-    const out = capture();
-    buildLogger({}, { write: out.write }).error('failed', { error: new Error('disk full') });
-    expect(JSON.parse(out.lines[0] ?? '').error.message).toBe('disk full');
+  it('keeps an error’s name, message and stack', () => {
+    createLogger('uploads', { level: 'info' }).error('failed', { error: new TypeError('bad input') });
+    expect(logs.lines[0]?.error).toMatchObject({ name: 'TypeError', message: 'bad input', stack: expect.any(String) });
   });
 
-  it('keeps parent fields in children', () => {
-    const out = capture();
-    buildLogger({ service: 'results' }, { write: out.write }).child({ request_id: 'r1' }).info('hit');
-    expect(JSON.parse(out.lines[0] ?? '')).toMatchObject({ service: 'results', request_id: 'r1' });
+  it('carries appended keys, such as a blob’s id and tenant, on every later line until they are reset', () => {
+    const log = createLogger('results', { level: 'info' });
+    log.appendKeys({ blob_id: 'b1', tenant_id: 't1' });
+    log.info('read');
+    log.info('answered');
+    log.resetKeys();
+    log.info('next request');
+    expect(logs.lines.map(({ blob_id, tenant_id }) => [blob_id, tenant_id])).toEqual([
+      ['b1', 't1'],
+      ['b1', 't1'],
+      [undefined, undefined],
+    ]);
+  });
+});
+
+describe('logLevelFromEnv', () => {
+  it('defaults to info and takes the four levels', () => {
+    expect(logLevelFromEnv({})).toBe('info');
+    expect(logLevelFromEnv({ IMGREC_LOG_LEVEL: 'debug' })).toBe('debug');
+  });
+
+  it('refuses anything else at start, naming the levels', () => {
+    expect(() => logLevelFromEnv({ IMGREC_LOG_LEVEL: 'verbose' })).toThrow(ConfigError);
+    expect(() => logLevelFromEnv({ IMGREC_LOG_LEVEL: 'INFO' })).toThrow('debug, info, warn, error');
   });
 });

@@ -1,43 +1,31 @@
-type Level = 'debug' | 'info' | 'warn' | 'error';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { readChoice } from '../config/readEnv/readEnv.js';
 
-export type LogFields = Record<string, unknown>;
+export type { Logger } from '@aws-lambda-powertools/logger';
 
-export interface Logger {
-  debug(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
-  child(fields: LogFields): Logger;
-}
-
-const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-const serializeError = (error: unknown): unknown =>
-  error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * A structured logger that writes one JSON object per line, the shape CloudWatch Logs Insights and `jq` read.
- * Fields named `error` are expanded from Error objects. Never pass secrets or signed URLs: lines are kept.
+ * Reads IMGREC_LOG_LEVEL (default `info`).
+ * @throws ConfigError for anything but debug, info, warn or error, so a typo does not silence or flood the logs.
  */
-export const buildLogger = (
-  base: LogFields = {},
-  options: { level?: Level; write?: (line: string) => void } = {},
-): Logger => {
-  const threshold = LEVELS[options.level ?? ((process.env.IMGREC_LOG_LEVEL as Level | undefined) || 'info')] ?? 20;
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = (level: Level, message: string, fields: LogFields = {}) => {
-    if (LEVELS[level] < threshold) return;
-    const entry: LogFields = { level, time: new Date().toISOString(), message, ...base, ...fields };
-    if ('error' in entry) entry.error = serializeError(entry.error);
-    write(JSON.stringify(entry));
-  };
-  return {
-    debug: (message, fields) => log('debug', message, fields),
-    info: (message, fields) => log('info', message, fields),
-    warn: (message, fields) => log('warn', message, fields),
-    error: (message, fields) => log('error', message, fields),
-    child: (fields) => buildLogger({ ...base, ...fields }, { ...options, level: options.level }),
-  };
-};
+export const logLevelFromEnv = (env: NodeJS.ProcessEnv = process.env): LogLevel =>
+  readChoice('IMGREC_LOG_LEVEL', LOG_LEVELS, 'info', env);
 
-export const logger = buildLogger();
+/**
+ * A Powertools logger for one service (or tool): one JSON object per line, with `service`, the keys given and, inside
+ * a handler wrapped with `injectLambdaContext`, the Lambda request id and cold start. Handlers append `blob_id` and
+ * `tenant_id` as soon as they know them, so every line about a blob can be found by either. Never log secrets, API
+ * keys or signed URLs: lines are kept.
+ * @throws ConfigError when IMGREC_LOG_LEVEL is invalid and no level is given.
+ */
+export const createLogger = (
+  serviceName: string,
+  options: { level?: LogLevel; persistentKeys?: Record<string, unknown> } = {},
+): Logger =>
+  new Logger({
+    serviceName,
+    logLevel: (options.level ?? logLevelFromEnv()).toUpperCase() as Uppercase<LogLevel>,
+    ...(options.persistentKeys && { persistentKeys: options.persistentKeys }),
+  });

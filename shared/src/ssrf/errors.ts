@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/index.js';
 
 /**
- * A callback URL that breaks the rules of DESIGN §2: at POST time it is a 400 `invalid_callback_url` whose message
+ * A callback URL that breaks the rules for callback URLs: at POST time it is a 400 `invalid_callback_url` whose message
  * is the reason; at send time the same error fails the delivery attempt.
  */
 export class CallbackUrlRejectedError extends ValidationError {

@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DomainEvent } from '../../events/catalogue.js';
 import { EventSchemaError } from '../../events/validate.js';
-import { buildLogger } from '../../logging/logger.js';
+import { createLogger } from '../../logging/logger.js';
 import { LocalBus } from '../../local/bus/LocalBus/LocalBus.js';
 import { LocalQueues } from '../../local/queues/LocalQueues.js';
 import { openDatabase } from '../../local/sqlite/openDatabase.js';
@@ -34,7 +34,7 @@ describeEventPublisherContract('local bus', () => {
   const bus = new LocalBus(
     queues,
     [{ name: 'everything', pattern: { source: [{ prefix: 'imgrec.' }] }, queue: 'everything' }],
-    buildLogger({}, { write: () => undefined }),
+    createLogger('test', { level: 'error' }),
   );
   return {
     publisher: bus.publisherFor('imgrec.uploads'),
@@ -179,7 +179,6 @@ describe('buildEventBridgePublisher', () => {
     await expect(failure).rejects.toThrow(EventPublishError);
     await expect(failure).rejects.toMatchObject({
       code: 'event_publish_failed',
-      statusCode: 503,
       failedEntryCodes: ['InternalFailure'],
     });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);

@@ -97,3 +97,14 @@ export const createHashKeyTable = async (
     }),
   );
 };
+
+/**
+ * The AWS settings an operator's shell would carry, pointed at a DynamoDB emulator: for commands that build their own
+ * clients from the environment (tests only).
+ */
+export const operatorEnvFor = (dynamo: Pick<DynamoEmulator, 'endpoint'>): Record<string, string> => ({
+  AWS_REGION: EMULATOR_CLIENT_CONFIG.region,
+  AWS_ACCESS_KEY_ID: EMULATOR_CLIENT_CONFIG.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: EMULATOR_CLIENT_CONFIG.credentials.secretAccessKey,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+});

@@ -25,7 +25,7 @@ const STATUS_OF_EVENT = {
 const STATUS_RANK: Record<BlobStatus, number> = { awaiting_upload: 0, processing: 1, succeeded: 2, failed: 2 };
 
 /**
- * The `labels` list of the GET body (DESIGN §2) from label details ranked best first: the detected names in that
+ * The `labels` list of the GET body from label details ranked best first: the detected names in that
  * order, then their parents in the order they are listed, lower case, each once. Parents come after every detected
  * name so that they never push a better-scored detection down the list. Producers can use it to fill the `labels`
  * of LabelsDetected; the view rebuilds it from `label_details` regardless.

@@ -1,16 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ApiKeyError, ConflictError, ValidationError } from '../../errors/index.js';
-import { buildLogger } from '../../logging/logger.js';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { ApiKeyError, ConflictError, ImgrecError, ValidationError } from '../../errors/index.js';
+import { createLogger } from '../../logging/logger.js';
+import { captureLogs } from '../../testing/captureLogs.js';
 import { httpErrorHandler } from './httpErrorHandler.js';
 
 const event = {} as APIGatewayProxyEventV2;
 const context = {} as Context;
 
-const handlerThrowing = (error: unknown, lines: string[] = []) =>
+const handlerThrowing = (error: unknown) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(httpErrorHandler(buildLogger({}, { write: (line) => lines.push(line) })))
+    .use(httpErrorHandler(createLogger('test', { level: 'error' })))
     .handler(async () => {
       throw error;
     });
@@ -36,12 +38,33 @@ describe('httpErrorHandler', () => {
     expect(JSON.parse(response.body ?? '').error.code).toBe('invalid_api_key');
   });
 
+  it('answers Retry-After when the error says when to try again', async () => {
+    const error = new ImgrecError('quota_exceeded', 'Come back tomorrow.', { retryAfterSeconds: 3600 });
+    const response = await handlerThrowing(error)(event, context);
+    expect(response.statusCode).toBe(429);
+    expect(response.headers).toMatchObject({ 'retry-after': '3600' });
+  });
+
+  it.each([
+    [{ 'content-type': 'text/plain' }, '{}', 415, 'unsupported_media_type'],
+    [{ 'content-type': 'application/json' }, '{"a":', 400, 'malformed_json'],
+  ])('maps http-json-body-parser’s refusal of %j %s to %i %s', async (headers, body, status, code) => {
+    const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+      .use(httpErrorHandler(createLogger('test', { level: 'error' })))
+      .use(httpJsonBodyParser())
+      .handler(async () => ({ statusCode: 204 }));
+    const response = await handler({ headers, body } as unknown as APIGatewayProxyEventV2, context);
+    expect({ status: response.statusCode, code: JSON.parse(response.body ?? '').error.code }).toEqual({ status, code });
+  });
+
   it('hides the message and stack of unexpected errors but logs them', async () => {
-    const lines: string[] = [];
-    const response = await handlerThrowing(new Error('SQLITE_CORRUPT at /srv/data'), lines)(event, context);
+    const logs = captureLogs();
+    const response = await handlerThrowing(new Error('SQLITE_CORRUPT at /srv/data'))(event, context).finally(
+      logs.restore,
+    );
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('SQLITE');
     expect(JSON.parse(response.body ?? '').error.code).toBe('internal_error');
-    expect(lines.join('\n')).toContain('SQLITE_CORRUPT');
+    expect(JSON.stringify(logs.lines)).toContain('SQLITE_CORRUPT');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiKeyError } from '../../errors/index.js';
+import { httpHeadersOf, httpStatusOf } from '../httpStatus/httpStatus.js';
 import { MissingAuthorizerError, readCaller } from './readCaller.js';
 
 const eventWith = (lambda: unknown) =>
@@ -16,7 +17,7 @@ describe('readCaller', () => {
   });
 
   it.each(['missing_api_key', 'invalid_api_key'] as const)(
-    'turns the authorizer’s %s into a 401 that asks for a Bearer key',
+    'turns the authorizer’s %s into the API key error the HTTP layer answers with a 401',
     (code) => {
       const refusal = (() => {
         try {
@@ -27,7 +28,9 @@ describe('readCaller', () => {
         return undefined;
       })();
       expect(refusal).toBeInstanceOf(ApiKeyError);
-      expect(refusal).toMatchObject({ code, statusCode: 401, headers: { 'www-authenticate': 'Bearer' } });
+      expect(refusal).toMatchObject({ code });
+      expect(httpStatusOf(code)).toBe(401);
+      expect(httpHeadersOf(refusal as ApiKeyError)).toEqual({ 'www-authenticate': 'Bearer' });
     },
   );
 

@@ -1,7 +1,9 @@
+import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ApiKeyError } from '../../errors/index.js';
 import { tenantIdSchema } from '../../events/catalogue.js';
+import type { Logger } from '../../logging/logger.js';
 
 /**
  * What the accounts service's authorizer hands a protected route in `requestContext.authorizer.lambda`: the caller
@@ -56,3 +58,14 @@ export const readCaller = (event: EventWithAuthorizer): Caller => {
     maxBlobsPerDay: parsed.data.max_blobs_per_day,
   };
 };
+
+/**
+ * Middleware for a protected route: refuses a request the authorizer recognised nobody for before anything else
+ * looks at it (its body included), and puts the caller's `tenant_id` on every log line of the invocation. The
+ * handler then reads the caller with {@link readCaller}.
+ */
+export const requireCaller = (log: Logger): MiddlewareObj<EventWithAuthorizer> => ({
+  before: (request) => {
+    log.appendKeys({ tenant_id: readCaller(request.event).tenantId });
+  },
+});

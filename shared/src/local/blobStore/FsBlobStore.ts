@@ -26,24 +26,23 @@ export interface StoredObject {
 }
 
 /**
- * Raised for a PUT that S3 would refuse: expired or tampered signature or a length other than the signed one (403),
- * too large (413), taken (409).
+ * Raised for a PUT that S3 would refuse: an expired or tampered signature, a length other than the signed one, a body
+ * too large, or an object that exists already. The local server answers each with its status.
  */
 export class UploadRefusedError extends ImgrecError {
-  constructor(code: string, message: string, statusCode: number) {
-    super(code, message, statusCode);
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = 'UploadRefusedError';
   }
 }
 
 const tooLarge = () =>
-  new UploadRefusedError('image_too_large', `Images may be at most 15 MB (${IMAGE_LIMITS.maxBytes} bytes).`, 413);
+  new UploadRefusedError('image_too_large', `Images may be at most 15 MB (${IMAGE_LIMITS.maxBytes} bytes).`);
 
 const lengthMismatch = (contentLength: number) =>
   new UploadRefusedError(
     'content_length_mismatch',
     `This upload URL takes exactly ${contentLength} bytes, sent with the header Content-Length: ${contentLength}.`,
-    403,
   );
 
 /**
@@ -122,16 +121,16 @@ export class FsBlobStore {
       !KEY_PATTERN.test(key) ||
       !isUploadSignatureValid(this.config.signingSecret, grant, query.get('signature') ?? '')
     ) {
-      throw new UploadRefusedError('invalid_signature', 'The upload URL is not valid. Request a new one.', 403);
+      throw new UploadRefusedError('invalid_signature', 'The upload URL is not valid. Request a new one.');
     }
     if (!Number.isFinite(grant.expires) || grant.expires * 1000 < Date.now()) {
-      throw new UploadRefusedError('upload_url_expired', 'The upload URL has expired. Request a new one.', 403);
+      throw new UploadRefusedError('upload_url_expired', 'The upload URL has expired. Request a new one.');
     }
     if (request.contentLength !== undefined && request.contentLength > IMAGE_LIMITS.maxBytes) throw tooLarge();
     if (grant.contentLength !== undefined && request.contentLength !== grant.contentLength) {
       throw lengthMismatch(grant.contentLength);
     }
-    if (this.find(key)) throw new UploadRefusedError('already_uploaded', 'This blob already has an image.', 409);
+    if (this.find(key)) throw new UploadRefusedError('already_uploaded', 'This blob already has an image.');
     return this.store(key, request.contentType ?? 'application/octet-stream', request.body, grant.contentLength);
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLogger } from '../../logging/logger.js';
+import { createLogger } from '../../logging/logger.js';
 import { LocalQueues } from '../queues/LocalQueues.js';
 import type { ServiceDefinition } from '../serverless/loadServiceDefinition.js';
 import { openDatabase } from '../sqlite/openDatabase.js';
@@ -51,7 +51,7 @@ const userOf = (importName: string): ServiceDefinition => ({
 });
 
 const functionsFor = (services: ServiceDefinition[]) =>
-  new LocalFunctions(new LocalQueues(openDatabase(':memory:')), services, buildLogger({}, { write: () => undefined }));
+  new LocalFunctions(new LocalQueues(openDatabase(':memory:')), services, createLogger('test', { level: 'error' }));
 
 describe('LocalFunctions: routes behind an authorizer', () => {
   it('puts the authorizer another stack exports in front of the route, as CloudFormation resolves it', async () => {

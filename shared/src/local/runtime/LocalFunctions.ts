@@ -52,6 +52,23 @@ const sqsRecord = (queue: string, message: ReceivedMessage) => ({
   awsRegion: 'local',
 });
 
+interface ConsumeOptions {
+  queue: string;
+  batchSize: number;
+  concurrency: number;
+  process: BatchProcessor;
+  asynchronous: boolean;
+}
+
+const REQUEST_ID = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
+
+/**
+ * Lambda's invoke store, when the process runs as a multi-concurrency Lambda runtime does (the local entry sets it up
+ * with {@link runAsMultiConcurrentRuntime}); undefined otherwise, as in unit tests, where invocations run one at a time.
+ */
+const multiConcurrencyStore = () =>
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY === undefined ? undefined : globalThis.awslambda?.InvokeStore;
+
 /** The local queue that stands for a function's asynchronous event source. */
 export const s3NotificationQueue = (fn: FunctionDefinition) => `${fn.service}.${fn.name}.s3`;
 const eventBridgeQueue = (fn: FunctionDefinition) => `${fn.service}.${fn.name}.events`;
@@ -121,8 +138,19 @@ export class LocalFunctions {
     return exported as LambdaHandler;
   }
 
-  private invoke(fn: FunctionDefinition, event: unknown): Promise<unknown> {
-    return this.handlerOf(fn).then((handler) => handler(event, lambdaContext(fn.name)));
+  /**
+   * Invokes a function the way a Lambda runtime with several invocations in flight does (Lambda's multi-concurrency):
+   * each invocation runs in its own context of Lambda's invoke store, where Powertools keeps what belongs to one
+   * invocation, such as the keys a handler appends to its logger. Local mode runs many invocations of one handler
+   * at once in one process, so without it their blob ids would land on each other's log lines.
+   */
+  private async invoke(fn: FunctionDefinition, event: unknown): Promise<unknown> {
+    const handler = await this.handlerOf(fn);
+    const context = lambdaContext(fn.name);
+    const store = multiConcurrencyStore();
+    return store
+      ? store.run({ [REQUEST_ID]: context.awsRequestId }, () => handler(event, context))
+      : handler(event, context);
   }
 
   private wire(fn: FunctionDefinition, concurrencyOverride: number | undefined): void {
@@ -144,7 +172,13 @@ export class LocalFunctions {
           const queue = eventBridgeQueue(fn);
           this.defineAsyncQueue(queue, event.maximumRetryAttempts, event.deadLetterQueue);
           this.busRoutes.push({ name: `${fn.service}.${fn.name}`, pattern: event.pattern, queue });
-          const consumer = this.consume(fn, queue, 1, concurrencyOverride ?? 4, this.eachMessageAsEvent(fn), true);
+          const consumer = this.consume(fn, {
+            queue,
+            batchSize: 1,
+            concurrency: concurrencyOverride ?? 4,
+            process: this.eachMessageAsEvent(fn),
+            asynchronous: true,
+          });
           this.eventBridgeConsumers.set(queue, consumer);
           break;
         }
@@ -152,18 +186,23 @@ export class LocalFunctions {
           const queue = s3NotificationQueue(fn);
           this.defineAsyncQueue(queue, 2, undefined);
           this.s3NotificationQueues.push(queue);
-          this.consume(fn, queue, 1, concurrencyOverride ?? 4, this.eachMessageAsEvent(fn), true);
+          this.consume(fn, {
+            queue,
+            batchSize: 1,
+            concurrency: concurrencyOverride ?? 4,
+            process: this.eachMessageAsEvent(fn),
+            asynchronous: true,
+          });
           break;
         }
         case 'sqs':
-          this.consume(
-            fn,
-            event.queue,
-            event.batchSize,
-            concurrencyOverride ?? event.maximumConcurrency ?? 2,
-            this.asSqsBatch(fn, event.queue),
-            false,
-          );
+          this.consume(fn, {
+            queue: event.queue,
+            batchSize: event.batchSize,
+            concurrency: concurrencyOverride ?? event.maximumConcurrency ?? 2,
+            process: this.asSqsBatch(fn, event.queue),
+            asynchronous: false,
+          });
           break;
       }
     }
@@ -205,13 +244,13 @@ export class LocalFunctions {
     this.queues.define(definition);
   }
 
+  /**
+   * Polls a queue for a function. An asynchronous source (EventBridge, S3) retries a failed event after a growing
+   * delay, as Lambda's asynchronous invocation does; an SQS source leaves it to the queue's visibility timeout.
+   */
   private consume(
     fn: FunctionDefinition,
-    queue: string,
-    batchSize: number,
-    concurrency: number,
-    process: BatchProcessor,
-    asynchronous: boolean,
+    { queue, batchSize, concurrency, process, asynchronous }: ConsumeOptions,
   ): QueueConsumer {
     const consumer = new QueueConsumer(
       this.queues,

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { buildLogger } from '../../logging/logger.js';
+import { createLogger } from '../../logging/logger.js';
 import { LocalQueues, type ReceivedMessage } from '../queues/LocalQueues.js';
 import { openDatabase } from '../sqlite/openDatabase.js';
 import { QueueConsumer, type BatchProcessor } from './QueueConsumer.js';
 
-const quiet = buildLogger({}, { write: () => undefined });
+const quiet = createLogger('test', { level: 'error' });
 const until = async (condition: () => boolean, timeoutMs = 3000) => {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -47,7 +47,7 @@ export const authorizeRoute = async (
     });
   }
   if (!isSimpleResponse(result) || !result.isAuthorized) {
-    throw new ImgrecError('forbidden', 'This request is not allowed.', 403);
+    throw new ImgrecError('forbidden', 'This request is not allowed.');
   }
   return result.context ?? {};
 };

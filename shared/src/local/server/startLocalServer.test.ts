@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLogger } from '../../logging/logger.js';
+import { createLogger } from '../../logging/logger.js';
+import { captureLogs, type CapturedLogs } from '../../testing/captureLogs.js';
+import { PrometheusMetrics } from '../metrics/prometheusMetrics.js';
 import { FsBlobStore } from '../blobStore/FsBlobStore.js';
 import { openDatabase } from '../sqlite/openDatabase.js';
 import { startLocalServer } from './startLocalServer.js';
@@ -12,7 +14,8 @@ import { startLocalServer } from './startLocalServer.js';
 describe('startLocalServer', () => {
   let server: Server;
   let baseUrl: string;
-  const lines: string[] = [];
+  let logs: CapturedLogs;
+  const metrics = new PrometheusMetrics();
   const seenEvents: unknown[] = [];
   const authorizerEvents: Record<string, unknown>[] = [];
   let authorizerAnswer: () => Promise<unknown> = async () => ({ isAuthorized: true, context: { tenant_id: 't1' } });
@@ -22,6 +25,7 @@ describe('startLocalServer', () => {
     server = await startLocalServer({
       port: 0,
       host: '127.0.0.1',
+      publicHosts: [],
       routes: [
         {
           method: 'GET',
@@ -64,12 +68,19 @@ describe('startLocalServer', () => {
         signingSecret: Buffer.from('k'),
         notify: () => undefined,
       }),
-      log: buildLogger({}, { write: (line) => lines.push(line) }),
+      metrics,
+      log: createLogger('local', { level: 'info' }),
     });
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+
+  afterEach(() => logs.restore());
 
   describe('a route behind a Lambda authorizer', () => {
     const errorOf = async (response: Response) => ({
@@ -143,7 +154,7 @@ describe('startLocalServer', () => {
     const body = await response.text();
     expect(body).not.toContain('secret internals');
     expect(JSON.parse(body).error.code).toBe('internal_error');
-    expect(lines.join('\n')).toContain('secret internals');
+    expect(JSON.stringify(logs.lines)).toContain('secret internals');
   });
 
   it('refuses an API body over 1 MB with 413', async () => {
@@ -154,8 +165,17 @@ describe('startLocalServer', () => {
 
   it('logs one line per request without the query string', async () => {
     await fetch(`${baseUrl}/things/abc?signature=top-secret`);
-    const requestLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'request');
+    const requestLines = logs.lines.filter((entry) => entry.message === 'request');
     expect(requestLines.at(-1)).toMatchObject({ method: 'GET', path: '/things/abc', status: 200 });
-    expect(lines.join('\n')).not.toContain('top-secret');
+    expect(JSON.stringify(logs.lines)).not.toContain('top-secret');
+  });
+
+  it('serves the counters at GET /metrics, in Prometheus text, without a key', async () => {
+    metrics.forService('webhooks').count('callbacks_failed');
+    const response = await fetch(`${baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await response.text()).toContain('imgrec_callbacks_failed_total{service="webhooks"} 1');
+    expect((await fetch(`${baseUrl}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 });

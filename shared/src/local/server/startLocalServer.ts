@@ -1,8 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ImgrecError } from '../../errors/index.js';
+import { httpHeadersOf, httpStatusOf } from '../../http/httpStatus/httpStatus.js';
 import type { Logger } from '../../logging/logger.js';
 import type { FsBlobStore } from '../blobStore/FsBlobStore.js';
+import type { PrometheusMetrics } from '../metrics/prometheusMetrics.js';
 import type { HttpRoute } from '../runtime/LocalFunctions.js';
 import { apiGatewayEvent } from './apiGatewayEvent.js';
 import { authorizeRoute } from './authorizeRoute.js';
@@ -13,9 +15,13 @@ const MAX_API_BODY_BYTES = 1024 * 1024;
 
 class PayloadTooLargeError extends ImgrecError {
   constructor() {
-    super('payload_too_large', 'The request body is too large.', 413);
+    super('payload_too_large', 'The request body is too large.');
   }
 }
+
+/** The upload endpoint answers a body over the limit as S3 would, with a 413, whereas POST /blobs answers a 400. */
+const statusOf = (error: ImgrecError, path: string) =>
+  error.code === 'image_too_large' && path.startsWith('/uploads/') ? 413 : httpStatusOf(error.code);
 
 const readBody = async (incoming: IncomingMessage, limit: number): Promise<Buffer> => {
   const chunks: Buffer[] = [];
@@ -38,8 +44,18 @@ const sendJson = (
   response.end(JSON.stringify(body));
 };
 
-const sendError = (response: ServerResponse, error: ImgrecError, headers: Record<string, string> = {}) =>
-  sendJson(response, error.statusCode, { error: { code: error.code, message: error.message } }, headers);
+const sendError = (
+  response: ServerResponse,
+  error: ImgrecError,
+  status = httpStatusOf(error.code),
+  headers: Record<string, string> = {},
+) =>
+  sendJson(
+    response,
+    status,
+    { error: { code: error.code, message: error.message } },
+    { ...httpHeadersOf(error), ...headers },
+  );
 
 const sendLambdaResult = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2) => {
   const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
@@ -52,26 +68,66 @@ export interface LocalServerOptions {
   host: string;
   routes: readonly HttpRoute[];
   blobStore: FsBlobStore;
+  /** The counters `GET /metrics` serves, in Prometheus text format. */
+  metrics: PrometheusMetrics;
+  /**
+   * The host names requests may be addressed to, besides the loopback names: the public URL's host. A request for
+   * any other host is refused, so a web page whose domain is made to resolve to this machine (DNS rebinding) cannot
+   * reach the API from a victim's browser.
+   */
+  publicHosts: readonly string[];
+  /** Connections open at once; more are refused. Default 512. */
+  maxConnections?: number;
   log: Logger;
 }
+
+/** Names that reach this machine from itself, which a rebinding page cannot put in a browser's Host header. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host part of a Host header, lower case, without the port. */
+const hostnameOf = (header: string | undefined): string | undefined => {
+  if (header === undefined) return undefined;
+  const host = header.trim().toLowerCase();
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+};
+
+/**
+ * Answers a refused request whose body was not read, then closes the connection without reading the body: draining
+ * an unbounded upload would let a client hold the server. The connection is ended first, so the answer reaches the
+ * client, and destroyed a moment later whatever the client still sends.
+ */
+const closeWithoutReading = (incoming: IncomingMessage, response: ServerResponse) => {
+  incoming.pause();
+  response.once('finish', () => {
+    incoming.socket.end();
+    setTimeout(() => incoming.socket.destroy(), 1000).unref();
+  });
+};
 
 /**
  * The local stand-in for API Gateway and S3's upload endpoint: one Node HTTP server that turns each request into
  * an API Gateway v2 event for the service handlers, runs a protected route's Lambda authorizer first and hands its
- * context to the handler, as API Gateway does, and accepts presigned uploads under `/uploads/{key}`.
+ * context to the handler, as API Gateway does, accepts presigned uploads under `/uploads/{key}`, and serves the
+ * counters at `GET /metrics` (on AWS, CloudWatch keeps them).
  * Every request is logged as one JSON line; the query string is never logged, because upload URLs carry signatures.
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<Server> => {
   const { routes, blobStore, log } = options;
 
+  const allowedHosts = new Set([...LOOPBACK_HOSTS, ...options.publicHosts.map((host) => hostnameOf(host))]);
+
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<string> => {
     const url = new URL(incoming.url ?? '/', 'http://local');
     const method = incoming.method ?? 'GET';
 
+    if (!allowedHosts.has(hostnameOf(incoming.headers.host))) {
+      throw new ImgrecError('misdirected_request', 'This server does not answer for that host name.');
+    }
+
     const upload = matchRoute('/uploads/{key}', url.pathname);
     if (upload?.key !== undefined) {
       if (method !== 'PUT') {
-        sendError(response, new ImgrecError('method_not_allowed', 'Upload with PUT.', 405), { allow: 'PUT' });
+        sendError(response, new ImgrecError('method_not_allowed', 'Upload with PUT.'), 405, { allow: 'PUT' });
         return 'upload';
       }
       const lengthHeader = incoming.headers['content-length'];
@@ -87,6 +143,16 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
       return 'upload';
     }
 
+    if (url.pathname === '/metrics') {
+      if (method !== 'GET') {
+        sendError(response, new ImgrecError('method_not_allowed', 'Use GET.'), 405, { allow: 'GET' });
+        return 'metrics';
+      }
+      response.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+      response.end(await options.metrics.text());
+      return 'metrics';
+    }
+
     const candidates = routes
       .map((route) => ({ route, parameters: matchRoute(route.path, url.pathname) }))
       .filter((candidate) => candidate.parameters !== undefined);
@@ -94,9 +160,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
     if (!matched?.parameters) {
       if (candidates.length > 0) {
         const allow = candidates.map((candidate) => candidate.route.method).join(', ');
-        sendError(response, new ImgrecError('method_not_allowed', `Use ${allow}.`, 405), { allow });
+        sendError(response, new ImgrecError('method_not_allowed', `Use ${allow}.`), 405, { allow });
       } else {
-        sendError(response, new ImgrecError('route_not_found', `No route for ${method} ${url.pathname}.`, 404));
+        sendError(response, new ImgrecError('route_not_found', `No route for ${method} ${url.pathname}.`));
       }
       return 'none';
     }
@@ -120,19 +186,21 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
       .then((name) => (target = name))
       .catch((error: unknown) => {
         if (error instanceof ImgrecError) {
+          const status = statusOf(error, new URL(incoming.url ?? '/', 'http://local').pathname);
+          if (status >= 500) log.error('request failed', { code: error.code, error });
           if (!response.headersSent) {
-            sendError(response, error, { ...error.headers, ...(error.statusCode === 413 && { connection: 'close' }) });
+            const unread = !incoming.complete;
+            if (unread) closeWithoutReading(incoming, response);
+            sendError(response, error, status, unread ? { connection: 'close' } : {});
           }
         } else {
           log.error('request failed', { error });
           if (!response.headersSent) {
-            sendError(response, new ImgrecError('internal_error', 'The server failed to handle this request.', 500));
+            sendError(response, new ImgrecError('internal_error', 'The server failed to handle this request.'));
           }
         }
       })
       .finally(() => {
-        // A refused upload leaves an unread body; draining it lets the client read our answer.
-        incoming.resume();
         log.info('request', {
           method: incoming.method,
           path: new URL(incoming.url ?? '/', 'http://local').pathname,
@@ -142,7 +210,12 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
         });
       });
   });
+  // Explicit limits, so that slow or idle clients cannot hold the server: the headers within 10 s, a whole request
+  // (a 15 MB upload on a slow line included) within 2 minutes, an idle keep-alive connection for 5 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5000;
+  server.maxConnections = options.maxConnections ?? 512;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -11,7 +11,7 @@ export interface CallbackUrlPolicy {
 }
 
 /**
- * The POST-time guard of DESIGN §2: the URL must be absolute, at most 2048 characters, https (http only for an
+ * The POST-time guard of callback URLs (see docs/ARCHITECTURE.md, "Webhooks"): the URL must be absolute, at most 2048 characters, https (http only for an
  * allow-listed host), free of credentials, and its host must resolve only to public addresses unless the
  * allow-list names it. A host that does not resolve is refused, since nothing could be delivered to it. The check
  * runs again at send time (see buildGuardedLookup), because DNS can change in between.

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { ImgrecError } from '../../errors/index.js';
+import { ConfigError } from '../../errors/index.js';
 
 /** The default of IMGREC_CALLBACK_ALLOW_HOSTS under `npm start`: the developer's own machine. */
 export const LOCAL_CALLBACK_ALLOW_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
@@ -24,8 +24,8 @@ const canonicalHost = (host: string): string => {
   return isIP(bare) ? ipaddr.parse(bare).toNormalizedString() : bare;
 };
 
-const invalidEntry = (entry: string): ImgrecError =>
-  new ImgrecError('invalid_config', `IMGREC_CALLBACK_ALLOW_HOSTS entry "${entry}" is not host or host:port`, 500);
+const invalidEntry = (entry: string): ConfigError =>
+  new ConfigError(`IMGREC_CALLBACK_ALLOW_HOSTS entry "${entry}" is not host or host:port`);
 
 const parseEntry = (entry: string): AllowHost => {
   let host = entry;
@@ -50,7 +50,7 @@ const parseEntry = (entry: string): AllowHost => {
  * Reads IMGREC_CALLBACK_ALLOW_HOSTS: comma-separated `host` or `host:port` entries (IPv6 as `::1` or `[::1]:4000`).
  * Unset, it defaults to {@link LOCAL_CALLBACK_ALLOW_HOSTS} in local mode and to nothing in aws mode; set to an empty
  * string, it exempts nothing.
- * @throws ImgrecError `invalid_config` when an entry is not a host or host:port.
+ * @throws ConfigError when an entry is not a host or host:port.
  */
 export const parseCallbackAllowHosts = (raw: string | undefined, mode: 'aws' | 'local'): readonly string[] => {
   if (raw === undefined) return mode === 'local' ? LOCAL_CALLBACK_ALLOW_HOSTS : [];
@@ -64,7 +64,7 @@ export const parseCallbackAllowHosts = (raw: string | undefined, mode: 'aws' | '
 
 /**
  * IMGREC_CALLBACK_ALLOW_HOSTS for a mode, read from the environment (see {@link parseCallbackAllowHosts}).
- * @throws ImgrecError `invalid_config` when an entry is not a host or host:port.
+ * @throws ConfigError when an entry is not a host or host:port.
  */
 export const callbackAllowHostsFromEnv = (
   mode: 'aws' | 'local',
@@ -76,7 +76,7 @@ const effectivePort = (url: URL): number => (url.port ? Number(url.port) : url.p
 /**
  * True when the allow-list exempts this URL from the https and public-address rules: an entry names its host, and
  * either has no port or the URL's port (explicit or the scheme's default).
- * @throws ImgrecError `invalid_config` when an entry is malformed.
+ * @throws ConfigError when an entry is malformed.
  */
 export const isAllowListed = (url: URL, allowHosts: readonly string[]): boolean => {
   const host = canonicalHost(url.hostname);

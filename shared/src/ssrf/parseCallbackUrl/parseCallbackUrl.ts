@@ -3,7 +3,7 @@ import { isAllowListed } from '../callbackAllowHosts/callbackAllowHosts.js';
 import { blockedAddressReason } from '../blockedAddressReason/blockedAddressReason.js';
 import { CallbackUrlRejectedError } from '../errors.js';
 
-/** DESIGN §2: a callback URL is at most this long. */
+/** The contract's longest callback URL. */
 export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 export interface ParsedCallbackUrl {

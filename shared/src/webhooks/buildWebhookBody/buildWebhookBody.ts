@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../events/catalogue.js';
 /** The events that end a blob's recognition and are delivered to its callback_url. */
 export type BlobOutcomeEvent = Extract<DomainEvent, { detailType: 'LabelsDetected' | 'RecognitionFailed' }>;
 
-/** The webhook `type` of each outcome event (DESIGN §2). */
+/** The webhook `type` of each outcome event. */
 export const WEBHOOK_EVENT_TYPES = {
   LabelsDetected: 'blob.labels_detected',
   RecognitionFailed: 'blob.recognition_failed',

@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
-import { buildLogger } from '../../../logging/logger.js';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createLogger } from '../../../logging/logger.js';
+import { captureLogs, type CapturedLogs } from '../../../testing/captureLogs.js';
 import { EventSchemaError } from '../../../events/validate.js';
 import { LocalQueues } from '../../queues/LocalQueues.js';
 import { openDatabase } from '../../sqlite/openDatabase.js';
@@ -19,19 +20,26 @@ const blobRequested = {
 
 const bus = () => {
   const queues = new LocalQueues(openDatabase(':memory:'));
-  const lines: string[] = [];
   const localBus = new LocalBus(
     queues,
     [
       { name: 'results', pattern: { source: ['imgrec.uploads'] }, queue: 'results' },
       { name: 'webhooks', pattern: { detail: { callback_url: [{ exists: true }] } }, queue: 'webhooks' },
     ],
-    buildLogger({}, { write: (line) => lines.push(line) }),
+    createLogger('local', { level: 'info' }),
   );
-  return { queues, localBus, lines };
+  return { queues, localBus };
 };
 
 describe('LocalBus', () => {
+  let logs: CapturedLogs;
+
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+
+  afterEach(() => logs.restore());
+
   it('puts an EventBridge envelope on the queue of every matching rule', async () => {
     const { queues, localBus } = bus();
     await localBus.publisherFor('imgrec.uploads').publish(blobRequested);
@@ -46,11 +54,11 @@ describe('LocalBus', () => {
   });
 
   it('logs one line per event', async () => {
-    const { localBus, lines } = bus();
+    const { localBus } = bus();
     await localBus.publisherFor('imgrec.uploads').publish(blobRequested, blobRequested);
-    expect(lines.map((line) => JSON.parse(line))).toMatchObject([
-      { message: 'event published', detail_type: 'BlobRequested', blob_id: 'b1' },
-      { message: 'event published', detail_type: 'BlobRequested', blob_id: 'b1' },
+    expect(logs.lines).toMatchObject([
+      { message: 'event published', detail_type: 'BlobRequested', blob_id: 'b1', tenant_id: 'tnt_bus' },
+      { message: 'event published', detail_type: 'BlobRequested', blob_id: 'b1', tenant_id: 'tnt_bus' },
     ]);
   });
 

@@ -66,6 +66,7 @@ export class LocalBus {
         source: envelope.source,
         detail_type: envelope['detail-type'],
         blob_id: envelope.detail.blob_id,
+        tenant_id: envelope.detail.tenant_id,
         targets: messages.length,
       });
     }

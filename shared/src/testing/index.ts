@@ -1,0 +1,2 @@
+export * from './captureLogs.js';
+export * from './awsEvents.js';
