@@ -1,17 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requireEnv } from '@imgrec/shared';
 import { buildDynamoAccountsStore } from './adapters/dynamoAccountsStore/dynamoAccountsStore.js';
+import type { AccountsConfig } from './config.js';
 import type { AccountsDeps } from './ports.js';
 
-/**
- * The accounts service on AWS: the accounts table on DynamoDB, named by IMGREC_ACCOUNTS_TABLE (set in
- * serverless.yml). A Lambda that runs is ready: there is nothing to load first.
- * @throws Error when the setting is missing.
- */
-export const awsAccountsRuntime = (): AccountsDeps => ({
+/** The accounts service on AWS: the accounts table on DynamoDB. A Lambda that runs is ready: nothing loads first. */
+export const awsAccountsRuntime = (config: Extract<AccountsConfig, { mode: 'aws' }>): AccountsDeps => ({
   store: buildDynamoAccountsStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
-    tableName: requireEnv('IMGREC_ACCOUNTS_TABLE'),
+    tableName: config.tableName,
   }),
   now: () => new Date(),
   isReady: () => true,

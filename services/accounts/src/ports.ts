@@ -1,3 +1,5 @@
+import type { Clock } from '@imgrec/shared';
+
 /** A tenant is one customer: every blob belongs to the tenant whose API key created it. */
 export type TenantStatus = 'active' | 'disabled';
 
@@ -48,9 +50,6 @@ export interface AccountsStore {
   /** The key with this hash and its tenant, whatever their state; undefined when no key has it. */
   findKeyByHash(keyHash: string): Promise<KeyLookup | undefined>;
 }
-
-/** The current time. Injected, so that expiry and timestamps can be tested. */
-export type Clock = () => Date;
 
 /** Everything the accounts service's functions and use cases depend on; each narrows it with `Pick<>`. */
 export interface AccountsDeps {

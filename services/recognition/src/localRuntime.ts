@@ -1,13 +1,14 @@
-import { logger } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
+import { MAX_ATTEMPTS, type LocalRecognitionConfig } from './config.js';
 import { buildLocalRecognizer } from './local/buildLocalRecognizer/buildLocalRecognizer.js';
-import type { RecognitionAdapters } from './runtime.js';
+import { logger } from './observability.js';
+import type { RecognitionDeps } from './ports.js';
 
 /** The recognition service in local mode: the CenterNet detector in worker threads, over the local blob store. */
-export const localRecognitionAdapters = (): RecognitionAdapters => {
+export const localRecognitionRuntime = (config: LocalRecognitionConfig): RecognitionDeps => {
   const platform = localPlatform();
   const recognizer = buildLocalRecognizer({
-    workers: platform.config.recognizerWorkers,
+    workers: config.recognizerWorkers,
     loadImage: (image) => platform.blobStore.read(image.key),
   });
   platform.onClose(() => recognizer.close());
@@ -15,7 +16,10 @@ export const localRecognitionAdapters = (): RecognitionAdapters => {
     readImageHead: (image, length) => platform.blobStore.readHead(image.key, length),
     recognizer,
     publisher: platform.publisherFor('imgrec.recognition'),
-    log: logger.child({ service: 'recognition' }),
+    log: logger,
+    metrics: platform.metricsFor('recognition'),
+    now: () => new Date(),
+    maxAttempts: MAX_ATTEMPTS,
     ready: () => recognizer.ready(),
   };
 };

@@ -1,4 +1,12 @@
-import type { LabelDetail, ModelInfo, RecognitionOptions } from '@imgrec/shared';
+import type {
+  Clock,
+  EventPublisher,
+  LabelDetail,
+  Logger,
+  Metrics,
+  ModelInfo,
+  RecognitionOptions,
+} from '@imgrec/shared';
 
 /** Where the uploaded object lives in the blob store (an S3 key in aws mode, a file key in local mode). */
 export interface ImageRef {
@@ -17,3 +25,17 @@ export interface Recognizer {
 
 /** The first `length` bytes of a stored image and its full size, enough to check it before recognition. */
 export type ReadImageHead = (image: ImageRef, length: number) => Promise<{ head: Uint8Array; size: number }>;
+
+/** The dependencies of the recognition service's function. */
+export interface RecognitionDeps {
+  readImageHead: ReadImageHead;
+  recognizer: Recognizer;
+  publisher: EventPublisher;
+  log: Logger;
+  metrics: Metrics;
+  now: Clock;
+  /** Receives after which a passing fault is reported as RecognitionFailed instead of retried. */
+  maxAttempts: number;
+  /** Resolves when the recognizer can take work (the local model is loaded). */
+  ready(): Promise<void>;
+}

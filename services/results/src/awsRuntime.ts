@@ -1,16 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requireEnv } from '@imgrec/shared';
 import { buildDynamoResultsRepository } from './adapters/dynamoResultsRepository/dynamoResultsRepository.js';
-import type { ResultsRuntime } from './runtime.js';
+import type { ResultsConfig } from './config.js';
+import type { ResultsDeps } from './ports.js';
 
-/**
- * The results service on AWS: the results table on DynamoDB, named by IMGREC_RESULTS_TABLE (set in serverless.yml).
- * @throws Error when the setting is missing.
- */
-export const awsResultsRuntime = (): ResultsRuntime => ({
+/** The results service on AWS: the results table on DynamoDB. */
+export const awsResultsRuntime = (config: Extract<ResultsConfig, { mode: 'aws' }>): ResultsDeps => ({
   repository: buildDynamoResultsRepository(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
-    tableName: requireEnv('IMGREC_RESULTS_TABLE'),
+    tableName: config.tableName,
   }),
-  now: () => new Date().toISOString(),
+  now: () => new Date(),
 });

@@ -1,4 +1,4 @@
-import type { BlobView, CallbackOutcomeEvent } from '@imgrec/shared';
+import type { BlobView, CallbackOutcomeEvent, Clock } from '@imgrec/shared';
 
 /**
  * What the results table holds for one blob. `tenantId` is the blob's owner, taken from the first event about the
@@ -36,4 +36,11 @@ export interface ResultsRepository {
     blobId: string,
     change: (current: ResultsRecord | undefined) => ResultsRecord | undefined,
   ): Promise<ResultsRecord | undefined>;
+}
+
+/** Everything the results service's functions depend on; each narrows it with `Pick<>`. */
+export interface ResultsDeps {
+  repository: ResultsRepository;
+  /** The time of every change: its `updated_at`. */
+  now: Clock;
 }

@@ -1,4 +1,4 @@
-import type { DeclaredContentType, RecognitionOptions } from '@imgrec/shared';
+import type { Clock, DeclaredContentType, EventPublisher, Logger, Metrics, RecognitionOptions } from '@imgrec/shared';
 
 /** What the uploads service knows of a blob: who asked for it, the request, and when its image landed. */
 export interface UploadRecord {
@@ -87,3 +87,22 @@ export type CheckCallbackUrl = (url: string) => Promise<void>;
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Upload URLs expire within 10 minutes. */
 export const UPLOAD_URL_TTL_SECONDS = 600;
+
+/** Everything the uploads service's functions and use cases depend on; each narrows it with `Pick<>`. */
+export interface UploadsDeps {
+  repository: UploadsRepository;
+  quotaCounter: QuotaCounter;
+  presignUpload: PresignUpload;
+  deleteObject: DeleteObject;
+  checkCallbackUrl: CheckCallbackUrl;
+  publisher: EventPublisher;
+  /** The `min_confidence` of a request that names none: the mode's recognizer's own default. */
+  defaultMinConfidence: number;
+  /** The base of `status_url` when it is fixed (local mode); on AWS it is the API's own domain. */
+  publicBaseUrl?: string;
+  now: Clock;
+  /** The service's logger (src/observability.ts), the one whose keys each handler's middleware resets. */
+  log: Logger;
+  /** Counts `blobs_created`: CloudWatch (EMF) on AWS, the `GET /metrics` counters locally. */
+  metrics: Metrics;
+}

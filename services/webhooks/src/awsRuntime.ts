@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { logger, requireEnv } from '@imgrec/shared';
+import { buildEmfMetrics } from '@imgrec/shared';
 import { buildEventBridgePublisher } from '@imgrec/shared/aws';
 import got from 'got';
 import { buildDynamoDeliveryStore } from './adapters/dynamoDeliveryStore/dynamoDeliveryStore.js';
@@ -12,45 +12,45 @@ import { buildGotCallbackSender } from './adapters/gotCallbackSender/gotCallback
 import { buildKmsSecretCipher } from './adapters/kmsSecretCipher/kmsSecretCipher.js';
 import { buildSqsDeliveryQueue } from './adapters/sqsDeliveryQueue/sqsDeliveryQueue.js';
 import { buildSignerFor } from './buildSignerFor/buildSignerFor.js';
-import type { AwsWebhooksConfig } from './config/webhooksConfig.js';
+import type { AwsWebhooksConfig } from './config.js';
+import { emf, logger } from './observability.js';
 import type { WebhooksDeps } from './ports.js';
 
 /**
  * How long a function instance keeps a tenant's decrypted secrets: a rotation reaches every instance within this
  * time, far inside the default 24 h overlap, while KMS sees one Decrypt per secret per tenant and period.
  */
-export const SECRETS_CACHE_TTL_MS = 5 * 60_000;
+const SECRETS_MAX_AGE_SECONDS = 300;
 
 /**
- * The webhooks service on AWS. Besides `config`, its settings come from the function's environment, set in
- * serverless.yml: IMGREC_DELIVERIES_TABLE, IMGREC_DELIVERY_QUEUE_URL, IMGREC_DELIVERY_DLQ_URL, IMGREC_EVENT_BUS_NAME,
- * IMGREC_WEBHOOK_SECRETS_TABLE and IMGREC_WEBHOOK_SECRETS_KEY_ARN (the KMS key's ARN, not a secret). Nothing is
- * called at wiring time; a tenant's secrets are read and decrypted at its first delivery.
- * @throws Error naming a missing setting.
+ * The webhooks service on AWS: DynamoDB for the deliveries and the tenants' secrets (decrypted by KMS), SQS for the
+ * delivery queue and its DLQ, EventBridge for the outcomes. Nothing is called at wiring time; a tenant's secrets are
+ * read and decrypted at its first delivery.
  */
 export const awsWebhooksRuntime = (config: AwsWebhooksConfig): WebhooksDeps => {
-  const tableName = requireEnv('IMGREC_DELIVERIES_TABLE');
-  const queueUrl = requireEnv('IMGREC_DELIVERY_QUEUE_URL');
-  const deadLetterQueueUrl = requireEnv('IMGREC_DELIVERY_DLQ_URL');
-  const eventBusName = requireEnv('IMGREC_EVENT_BUS_NAME');
-  const secretsTableName = requireEnv('IMGREC_WEBHOOK_SECRETS_TABLE');
-  const secretsKeyArn = requireEnv('IMGREC_WEBHOOK_SECRETS_KEY_ARN');
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const now = () => new Date();
   const secrets = buildDynamoTenantSecretStore(
     dynamo,
-    buildKmsSecretCipher(new KMSClient({}), { keyId: secretsKeyArn }),
-    { tableName: secretsTableName },
+    buildKmsSecretCipher(new KMSClient({}), { keyId: config.secretsKeyArn }),
+    { tableName: config.secretsTable },
   );
   return {
-    store: buildDynamoDeliveryStore(dynamo, { tableName }),
-    queue: buildSqsDeliveryQueue(new SQSClient({}), { queueUrl, deadLetterQueueUrl }),
+    store: buildDynamoDeliveryStore(dynamo, { tableName: config.deliveriesTable }),
+    queue: buildSqsDeliveryQueue(new SQSClient({}), {
+      queueUrl: config.deliveryQueueUrl,
+      deadLetterQueueUrl: config.deliveryDlqUrl,
+    }),
     send: buildGotCallbackSender(got, { allowHosts: config.allowHosts }),
-    signerFor: buildSignerFor(secrets, { now, cacheTtlMs: SECRETS_CACHE_TTL_MS }),
-    publisher: buildEventBridgePublisher(new EventBridgeClient({}), { eventBusName, source: 'imgrec.webhooks' }),
+    signerFor: buildSignerFor(secrets, { now, maxAgeSeconds: SECRETS_MAX_AGE_SECONDS }),
+    publisher: buildEventBridgePublisher(new EventBridgeClient({}), {
+      eventBusName: config.eventBusName,
+      source: 'imgrec.webhooks',
+    }),
     retrySchedule: config.retrySchedule,
     now,
     random: Math.random,
-    log: logger.child({ service: 'webhooks' }),
+    log: logger,
+    metrics: buildEmfMetrics(emf),
   };
 };

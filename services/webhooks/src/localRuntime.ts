@@ -1,4 +1,3 @@
-import { logger } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
 import got from 'got';
 import { buildAesGcmSecretCipher } from './adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
@@ -8,8 +7,9 @@ import { ensureLocalSecretsKey } from './adapters/localSecretsKey/localSecretsKe
 import { buildSqliteDeliveryStore } from './adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
 import { buildSqliteTenantSecretStore } from './adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
 import { buildSignerFor } from './buildSignerFor/buildSignerFor.js';
-import type { LocalWebhooksConfig } from './config/webhooksConfig.js';
+import type { LocalWebhooksConfig } from './config.js';
 import { DEV_TENANT_ID } from './devWebhookSecret/devWebhookSecret.js';
+import { logger } from './observability.js';
 import type { WebhooksDeps } from './ports.js';
 
 /**
@@ -32,12 +32,14 @@ export const localWebhooksRuntime = (config: LocalWebhooksConfig): WebhooksDeps 
     send: buildGotCallbackSender(got, { allowHosts: config.allowHosts }),
     signerFor: buildSignerFor(secrets, {
       now,
+      maxAgeSeconds: 0,
       ...(config.devWebhookSecrets && { fixed: new Map([[DEV_TENANT_ID, config.devWebhookSecrets]]) }),
     }),
     publisher: platform.publisherFor('imgrec.webhooks'),
     retrySchedule: config.retrySchedule,
     now,
     random: Math.random,
-    log: logger.child({ service: 'webhooks' }),
+    log: logger,
+    metrics: platform.metricsFor('webhooks'),
   };
 };

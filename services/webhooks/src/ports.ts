@@ -1,4 +1,4 @@
-import type { EventPublisher, Logger, WebhookSigner } from '@imgrec/shared';
+import type { Clock, EventPublisher, Logger, Metrics, WebhookSigner } from '@imgrec/shared';
 import type { AttemptRecord, ClaimResult, Delivery, DeliveryMessage, NewDelivery } from './delivery/delivery.js';
 
 /** The deliveries table: one row per blob with a callback. Every write is atomic and conditional. */
@@ -121,15 +121,16 @@ export interface WebhooksDeps {
   /**
    * Resolves the signer for a tenant's current webhook secret(s): those not expired, newest first. Asked before
    * every claim, so a tenant without a usable secret (none stored, the store or KMS unavailable) fails the message
-   * before it uses up an attempt. In aws mode a tenant's secrets are kept in memory for a few minutes, so a rotation
-   * reaches running functions without a cold start.
+   * before it uses up an attempt. In aws mode a tenant's secrets are kept in memory for a few minutes (Powertools
+   * Parameters' cache), so a rotation reaches running functions without a cold start.
    */
   signerFor: (tenantId: string) => Promise<WebhookSigner>;
   publisher: EventPublisher;
   /** Seconds to wait before each retry (IMGREC_RETRY_SCHEDULE). */
   retrySchedule: readonly number[];
-  now: () => Date;
+  now: Clock;
   /** [0, 1): the jitter source. */
   random: () => number;
   log: Logger;
+  metrics: Metrics;
 }

@@ -1,6 +1,6 @@
 import { once } from '@imgrec/shared';
 import { awsWebhooksRuntime } from './awsRuntime.js';
-import { webhooksConfigFromEnv } from './config/webhooksConfig.js';
+import { webhooksConfigFromEnv } from './config.js';
 import type { WebhooksDeps } from './ports.js';
 
 /**

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiKeyError, authorizerContextSchema, readCaller } from '@imgrec/shared';
 import { openDatabase } from '@imgrec/shared/local';
-import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import { httpApiEvent, lambdaContextOf } from '@imgrec/shared/testing';
+import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { Database } from 'better-sqlite3';
 import { buildSqliteAccountsStore } from '../../src/adapters/sqliteAccountsStore/sqliteAccountsStore.js';
 import { generateApiKey, hashApiKey } from '../../src/apiKeys/apiKeys.js';
@@ -14,63 +15,29 @@ const KEY_ID = 'key_00000000000000000001';
 
 /**
  * The event API Gateway HTTP API sends a REQUEST authorizer (payload format 2.0) for `POST /blobs`, with the
- * identity source `$request.header.Authorization`. Header names arrive in lower case.
+ * identity source `$request.header.Authorization`: the route's request, without its body, and with what the
+ * authorizer is asked to look at.
  */
-const authorizerEvent = (authorization: string | undefined): APIGatewayRequestAuthorizerEventV2 => ({
-  version: '2.0',
-  type: 'REQUEST',
-  routeArn: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/$default/POST/blobs',
-  identitySource: authorization === undefined ? [] : [authorization],
-  routeKey: 'POST /blobs',
-  rawPath: '/blobs',
-  rawQueryString: '',
-  cookies: [],
-  headers: {
-    accept: '*/*',
-    ...(authorization !== undefined && { authorization }),
-    'content-length': '2',
-    'content-type': 'application/json',
-    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
-    'user-agent': 'curl/8.5.0',
-    'x-amzn-trace-id': 'Root=1-6747a1e4-1234567890abcdef01234567',
-    'x-forwarded-for': '203.0.113.7',
-    'x-forwarded-port': '443',
-    'x-forwarded-proto': 'https',
-  },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'abc123',
-    domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
-    domainPrefix: 'abc123',
-    http: {
-      method: 'POST',
-      path: '/blobs',
-      protocol: 'HTTP/1.1',
-      sourceIp: '203.0.113.7',
-      userAgent: 'curl/8.5.0',
-    },
-    requestId: 'Jc9kLh1ZjoEEMbQ=',
+const authorizerEvent = (authorization: string | undefined): APIGatewayRequestAuthorizerEventV2 => {
+  const {
+    body: _body,
+    isBase64Encoded: _isBase64Encoded,
+    ...request
+  } = httpApiEvent({
     routeKey: 'POST /blobs',
-    stage: '$default',
-    time: '27/Nov/2026:12:05:00 +0000',
-    timeEpoch: NOW.getTime(),
-  },
-});
+    path: '/blobs',
+    headers: { 'content-type': 'application/json', ...(authorization !== undefined && { authorization }) },
+  });
+  return {
+    ...request,
+    type: 'REQUEST',
+    routeArn: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/$default/POST/blobs',
+    identitySource: authorization === undefined ? [] : [authorization],
+    cookies: [],
+  };
+};
 
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'imgrec-accounts-dev-authorizeRequest',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:imgrec-accounts-dev-authorizeRequest',
-  memoryLimitInMB: '256',
-  awsRequestId: '0b7c7f5e-4f0e-4d52-9b7e-1f2a3c4d5e6f',
-  logGroupName: '/aws/lambda/imgrec-accounts-dev-authorizeRequest',
-  logStreamName: '2026/11/27/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 5_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = lambdaContextOf('accounts', 'authorizeRequest');
 
 describe('authorizeRequest handler', () => {
   let db: Database;

@@ -1,7 +1,9 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { AuthorizerContext } from '@imgrec/shared';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { authorizeApiKey, type AuthorizeApiKeyDeps } from '../../src/authorizeApiKey/authorizeApiKey.js';
+import { logger } from '../../src/observability.js';
 import { accountsRuntime } from '../../src/runtime.js';
 
 export type AuthorizeRequestDeps = AuthorizeApiKeyDeps;
@@ -13,12 +15,12 @@ export type AuthorizeRequestDeps = AuthorizeApiKeyDeps;
  * which API Gateway answers with a 500: an authorizer that cannot check a key never lets the request through.
  */
 export const buildHandler = (deps: () => AuthorizeRequestDeps | Promise<AuthorizeRequestDeps>) =>
-  middy<APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>().handler(
-    async (event) => ({
+  middy<APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => ({
       isAuthorized: true,
       // API Gateway hands header names over in lower case.
       context: await authorizeApiKey(event.headers?.authorization, await deps()),
-    }),
-  );
+    }));
 
 export const handler = buildHandler(accountsRuntime);

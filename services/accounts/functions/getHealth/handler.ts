@@ -1,6 +1,8 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { httpErrorHandler, jsonResponse } from '@imgrec/shared';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { logger } from '../../src/observability.js';
 import type { AccountsDeps } from '../../src/ports.js';
 import { accountsRuntime } from '../../src/runtime.js';
 
@@ -12,7 +14,8 @@ export type GetHealthDeps = Pick<AccountsDeps, 'isReady'>;
  */
 export const buildHandler = (deps: () => GetHealthDeps | Promise<GetHealthDeps>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(httpErrorHandler())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrorHandler(logger))
     .handler(async () =>
       (await deps()).isReady()
         ? jsonResponse(200, { status: 'ok' })

@@ -1,11 +1,14 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DetectLabelsCommand, RekognitionClient, ThrottlingException } from '@aws-sdk/client-rekognition';
-import { buildLogger, type BusEvent, type DomainEvent, type EventDetail } from '@imgrec/shared';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { BusEvent, DomainEvent, EventDetail } from '@imgrec/shared';
+import { PrometheusMetrics } from '@imgrec/shared/local';
+import { captureLogs, lambdaContextOf, type CapturedLogs } from '@imgrec/shared/testing';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { dogOnGrass } from '../../src/adapters/rekognitionRecognizer/detectLabelsResponses.js';
 import { buildRekognitionRecognizer } from '../../src/adapters/rekognitionRecognizer/rekognitionRecognizer.js';
+import { logger } from '../../src/observability.js';
 import { buildHandler } from './handler.js';
 
 const PHOTO = readFileSync(new URL('../../../../fixtures/images/dog.jpg', import.meta.url));
@@ -53,27 +56,40 @@ const sqsRecord = (messageId: string, body: string, receiveCount = 1): SQSRecord
   awsRegion: 'eu-west-1',
 });
 
+/** The handler on Rekognition through a mocked client, with the service's logger and Prometheus counters. */
 const wiring = () => {
   const client = new RekognitionClient({ region: 'eu-west-1' });
   const rekognition = mockClient(client);
   const published: DomainEvent[] = [];
-  const logged: string[] = [];
-  const handler = buildHandler(() => ({
-    readImageHead: async (_image, length) => ({ head: PHOTO.subarray(0, length), size: PHOTO.byteLength }),
-    recognizer: buildRekognitionRecognizer(client, { bucket: BUCKET, maxAttempts: 2, sleep: async () => undefined }),
-    publisher: { publish: async (...events) => void published.push(...events) },
-    log: buildLogger({}, { write: (line) => logged.push(line) }),
-    maxAttempts: 3,
-  }));
+  const counters = new PrometheusMetrics();
+  const handler = buildHandler(
+    () => ({
+      readImageHead: async (_image, length) => ({ head: PHOTO.subarray(0, length), size: PHOTO.byteLength }),
+      recognizer: buildRekognitionRecognizer(client, { bucket: BUCKET, maxAttempts: 2, sleep: async () => undefined }),
+      publisher: { publish: async (...events) => void published.push(...events) },
+      log: logger,
+      metrics: counters.forService('recognition'),
+      now: () => new Date('2026-11-27T12:00:32.000Z'),
+      maxAttempts: 3,
+    }),
+    'local',
+  );
   return {
     rekognition,
     published,
-    logged,
-    handle: (...records: SQSRecord[]) => handler({ Records: records } satisfies SQSEvent, {} as Context),
+    counters,
+    handle: (...records: SQSRecord[]) =>
+      handler({ Records: records } satisfies SQSEvent, lambdaContextOf('recognition', 'onBlobCreated')),
   };
 };
 
 describe('onBlobCreated handler', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
   it('labels the blob of a queued BlobCreated and announces LabelsDetected for the blob’s tenant', async () => {
     const { rekognition, published, handle } = wiring();
     rekognition.on(DetectLabelsCommand).resolves(dogOnGrass);
@@ -152,15 +168,57 @@ describe('onBlobCreated handler', () => {
   });
 
   it('drops a message that is not a BlobCreated event, with an error in the log', async () => {
-    const { rekognition, published, logged, handle } = wiring();
+    const { rekognition, published, handle } = wiring();
 
     const response = await handle(sqsRecord('m-bad', '{"detail-type":"BlobCreated","source":"imgrec.uploads"}'));
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(published).toEqual([]);
     expect(rekognition.commandCalls(DetectLabelsCommand)).toEqual([]);
-    expect(logged.map((line) => JSON.parse(line))).toMatchObject([
-      { level: 'error', message: 'malformed recognition message dropped', message_id: 'm-bad' },
+    expect(logs.lines).toMatchObject([
+      { level: 'ERROR', message: 'malformed recognition message dropped', message_id: 'm-bad' },
     ]);
+  });
+
+  it('tags every log line about a record with its blob and tenant, each record with its own', async () => {
+    const { rekognition, handle } = wiring();
+    rekognition
+      .on(DetectLabelsCommand, { Image: { S3Object: { Bucket: BUCKET, Name: 'blob-throttled' } } })
+      .rejects(new ThrottlingException({ message: 'Slow down', $metadata: {} }))
+      .on(DetectLabelsCommand, { Image: { S3Object: { Bucket: BUCKET, Name: 'blob-ok' } } })
+      .resolves(dogOnGrass);
+
+    await handle(
+      sqsRecord('m-throttled', JSON.stringify(envelope({ ...blobCreated('blob-throttled'), tenant_id: 'tnt_b' }))),
+      sqsRecord('m-ok', JSON.stringify(envelope(blobCreated('blob-ok')))),
+    );
+
+    expect(logs.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: 'labels detected', blob_id: 'blob-ok', tenant_id: 'tnt_a' }),
+        expect.objectContaining({
+          message: 'recognition will be retried',
+          blob_id: 'blob-throttled',
+          tenant_id: 'tnt_b',
+          function_request_id: expect.any(String),
+        }),
+      ]),
+    );
+    expect(logs.lines).toHaveLength(2);
+  });
+
+  it('counts the images labelled and the failures by code', async () => {
+    const { rekognition, counters, handle } = wiring();
+    rekognition.on(DetectLabelsCommand).resolves(dogOnGrass);
+
+    await handle(
+      sqsRecord('m1', JSON.stringify(envelope(blobCreated('blob-1')))),
+      sqsRecord('m2', JSON.stringify(envelope(blobCreated('blob-2')))),
+      sqsRecord('m3', JSON.stringify(envelope({ ...blobCreated('blob-big'), size: 15 * 1024 * 1024 + 1 }))),
+    );
+
+    const text = await counters.text();
+    expect(text).toContain('imgrec_labels_detected_total{service="recognition"} 2');
+    expect(text).toContain('imgrec_recognition_failures_total{service="recognition",code="image_too_large"} 1');
   });
 });

@@ -1,8 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
-import { RecognitionError, buildLogger, type DomainEvent, type EventDetail, type LabelDetail } from '@imgrec/shared';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { RecognitionError, type DomainEvent, type EventDetail, type LabelDetail } from '@imgrec/shared';
+import { PrometheusMetrics } from '@imgrec/shared/local';
+import { captureLogs, type CapturedLogs } from '@imgrec/shared/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logger } from '../observability.js';
 import type { Recognizer } from '../ports.js';
 import { recognizeBlob, type RecognizeBlobDeps } from './recognizeBlob.js';
 
@@ -49,7 +52,8 @@ const run = async (image: Buffer, model: Recognizer, isLast = false, blob = blob
     },
     recognizer: model,
     publisher: { publish: async (...events) => void published.push(...events) },
-    log: buildLogger({}, { write: () => undefined }),
+    log: logger,
+    metrics: new PrometheusMetrics().forService('recognition'),
     now: () => new Date('2026-11-27T12:00:02.000Z'),
   };
   await recognizeBlob(blob, { isLast }, deps);
@@ -59,6 +63,12 @@ const run = async (image: Buffer, model: Recognizer, isLast = false, blob = blob
 const photo = readFileSync(join(FIXTURES, 'dog.jpg'));
 
 describe('recognizeBlob', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
   it('announces the labels with every fact the consumers need', async () => {
     const published = await run(
       photo,

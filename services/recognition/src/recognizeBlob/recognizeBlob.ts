@@ -1,29 +1,19 @@
-import {
-  IMAGE_LIMITS,
-  ImageRejectedError,
-  RecognitionError,
-  labelNamesOf,
-  type EventDetail,
-  type EventPublisher,
-  type Logger,
-} from '@imgrec/shared';
+import { IMAGE_LIMITS, ImageRejectedError, RecognitionError, labelNamesOf, type EventDetail } from '@imgrec/shared';
 import { IMAGE_HEAD_BYTES, inspectImage } from '../image/inspectImage/inspectImage.js';
-import type { ReadImageHead, Recognizer } from '../ports.js';
+import type { RecognitionDeps } from '../ports.js';
 
-export interface RecognizeBlobDeps {
-  readImageHead: ReadImageHead;
-  recognizer: Recognizer;
-  publisher: EventPublisher;
-  log: Logger;
-  now?: () => Date;
-}
+export type RecognizeBlobDeps = Pick<
+  RecognitionDeps,
+  'readImageHead' | 'recognizer' | 'publisher' | 'log' | 'metrics' | 'now'
+>;
 
 /**
  * Labels one stored image and announces the outcome, for the blob's tenant: LabelsDetected, or RecognitionFailed for
  * a final verdict on the image. An image over 15 MB fails on the size BlobCreated reports, unread: the uploads
  * service deleted it as it landed. Any other image is checked (magic bytes, size, dimensions) before a model sees
  * it. Passing faults are thrown so the queue retries them; on the last attempt they become a retryable
- * RecognitionFailed instead, so the blob never stays `processing` forever.
+ * RecognitionFailed instead, so the blob never stays `processing` forever. `deps.log` is expected to carry the blob's
+ * blob_id and tenant_id already.
  */
 export const recognizeBlob = async (
   blob: EventDetail<'BlobCreated'>,
@@ -37,16 +27,18 @@ export const recognizeBlob = async (
     callback_url: blob.callback_url,
     created_at: blob.created_at,
   };
-  const fail = (error: RecognitionError) =>
-    deps.publisher.publish({
+  const fail = async (error: RecognitionError) => {
+    await deps.publisher.publish({
       detailType: 'RecognitionFailed',
       detail: {
         ...facts,
         error: { code: error.code, message: error.message, retryable: error.retryable },
         model: deps.recognizer.model,
-        completed_at: (deps.now?.() ?? new Date()).toISOString(),
+        completed_at: deps.now().toISOString(),
       },
     });
+    deps.metrics.count('recognition_failures', { code: error.code });
+  };
 
   try {
     if (blob.size > IMAGE_LIMITS.maxBytes) {
@@ -62,13 +54,15 @@ export const recognizeBlob = async (
         labels: labelNamesOf(labelDetails),
         label_details: labelDetails,
         model: deps.recognizer.model,
-        completed_at: (deps.now?.() ?? new Date()).toISOString(),
+        completed_at: deps.now().toISOString(),
       },
     });
+    deps.metrics.count('labels_detected');
+    deps.log.info('labels detected', { label_count: labelDetails.length });
   } catch (error) {
     if (!(error instanceof RecognitionError)) throw error;
     if (error.retryable && !attempt.isLast) throw error;
-    deps.log.info('recognition failed', { blob_id: blob.blob_id, code: error.code, retryable: error.retryable });
+    deps.log.info('recognition failed', { code: error.code, retryable: error.retryable });
     await fail(error);
   }
 };

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { blobViewSchema, type AuthorizerContext } from '@imgrec/shared';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { captureLogs, httpApiEvent, lambdaContextOf, type CapturedLogs } from '@imgrec/shared/testing';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
 import type { ResultsRepository } from '../../src/ports.js';
 import { buildHandler } from './handler.js';
@@ -19,68 +20,27 @@ const succeededView = sampleSucceededView(BLOB_ID);
 /** The accounts service's authorizer recognised a key of the blob's owner. */
 const OWNER: AuthorizerContext = { tenant_id: SAMPLE_TENANT_ID, key_id: 'key_owner1' };
 
-/**
- * The event API Gateway HTTP API (payload format 2.0) sends for `GET /blobs/{blob_id}` once the accounts service's
- * Lambda authorizer ran: its context arrives in `requestContext.authorizer.lambda`. `null` is a route deployed
- * without the authorizer.
- */
-const getBlobRequest = (blobId: string, authorizer: AuthorizerContext | null = OWNER): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: 'GET /blobs/{blob_id}',
-  rawPath: `/blobs/${encodeURIComponent(blobId)}`,
-  rawQueryString: '',
-  headers: {
-    accept: 'application/json',
-    authorization: 'Bearer imgrec_sk_redacted',
-    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
-    'user-agent': 'curl/8.5.0',
-    'x-forwarded-proto': 'https',
-  },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'abc123',
-    ...(authorizer && { authorizer: { lambda: authorizer } }),
-    domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
-    domainPrefix: 'abc123',
-    http: {
-      method: 'GET',
-      path: `/blobs/${encodeURIComponent(blobId)}`,
-      protocol: 'HTTP/1.1',
-      sourceIp: '203.0.113.7',
-      userAgent: 'curl/8.5.0',
-    },
-    requestId: 'Jc9kLh1ZjoEEMbQ=',
+/** `GET /blobs/{blob_id}` as API Gateway hands it over once the authorizer ran; `null` is a route without it. */
+const getBlobRequest = (blobId: string, authorizer: AuthorizerContext | null = OWNER) =>
+  httpApiEvent({
     routeKey: 'GET /blobs/{blob_id}',
-    stage: '$default',
-    time: '27/Nov/2026:12:05:00 +0000',
-    timeEpoch: 1795867500000,
-  },
-  // API Gateway hands the handler the decoded path segment.
-  pathParameters: { blob_id: blobId },
-  isBase64Encoded: false,
-});
+    path: `/blobs/${encodeURIComponent(blobId)}`,
+    headers: { authorization: 'Bearer imgrec_sk_redacted' },
+    // API Gateway hands the handler the decoded path segment.
+    pathParameters: { blob_id: blobId },
+    ...(authorizer !== null && { authorizer }),
+  });
 
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'imgrec-results-dev-getBlob',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:imgrec-results-dev-getBlob',
-  memoryLimitInMB: '256',
-  awsRequestId: '6f1d3c3e-0d5e-4a53-8f3c-3f1b8a7c2d10',
-  logGroupName: '/aws/lambda/imgrec-results-dev-getBlob',
-  logStreamName: '2026/11/27/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = lambdaContextOf('results', 'getBlob');
 
 describe('getBlob handler', () => {
   let db: Database.Database;
   let repository: ResultsRepository;
   let lookedUp: string[];
+  let logs: CapturedLogs;
 
   beforeEach(() => {
+    logs = captureLogs();
     db = new Database(':memory:');
     const sqlite = buildSqliteResultsRepository(db);
     lookedUp = [];
@@ -94,6 +54,7 @@ describe('getBlob handler', () => {
   });
 
   afterEach(() => {
+    logs.restore();
     db.close();
   });
 
@@ -194,7 +155,7 @@ describe('getBlob handler', () => {
     expect(lookedUp).toStrictEqual([]);
   });
 
-  it('answers 500 internal_error, with no internals, when the stored record is unreadable', async () => {
+  it('answers 500 internal_error, with no internals, when the stored record is unreadable, and logs it', async () => {
     db.prepare(
       "INSERT INTO blob_results (blob_id, version, tenant_id, status, view) VALUES (?, 1, ?, 'processing', ?)",
     ).run(BLOB_ID, SAMPLE_TENANT_ID, '{"blob_id": "truncated');
@@ -205,5 +166,17 @@ describe('getBlob handler', () => {
     expect(JSON.parse(response.body ?? '')).toStrictEqual({
       error: { code: 'internal_error', message: 'The server failed to handle this request.' },
     });
+    // The line says for whom and for which blob, in the invocation's Lambda context.
+    expect(logs.lines).toMatchObject([
+      {
+        level: 'ERROR',
+        message: 'unhandled error',
+        service: 'results',
+        tenant_id: SAMPLE_TENANT_ID,
+        blob_id: BLOB_ID,
+        function_name: context.functionName,
+        function_request_id: context.awsRequestId,
+      },
+    ]);
   });
 });

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { EVENT_SOURCES, EventSchemaError, type BusEvent, type DetailType, type EventDetail } from '@imgrec/shared';
-import type { Context } from 'aws-lambda';
+import { captureLogs, lambdaContextOf, type CapturedLogs } from '@imgrec/shared/testing';
 import { buildSqliteResultsRepository } from '../../src/adapters/sqliteResultsRepository/sqliteResultsRepository.js';
 import type { ResultsRepository } from '../../src/ports.js';
 import { buildHandler } from './handler.js';
 import { sampleLabelDetails } from '../../src/testing/sampleViews.js';
 
 const BLOB_ID = 'q1Xw3-_9ZkLmNoPqRsTuVw';
+const OTHER_BLOB_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const CALLBACK_URL = 'https://hooks.example.com/imgrec';
 const TENANT_ID = 'tnt_owner';
 const blobFacts = {
@@ -64,33 +65,22 @@ const busEvent = <T extends DetailType>(detailType: T, detail: EventDetail<T> = 
   detail,
 });
 
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'imgrec-results-dev-onBlobEvent',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:imgrec-results-dev-onBlobEvent',
-  memoryLimitInMB: '256',
-  awsRequestId: '0b8a8c1e-6a7f-4d8e-9a41-5c2f0e3b7d21',
-  logGroupName: '/aws/lambda/imgrec-results-dev-onBlobEvent',
-  logStreamName: '2026/11/27/[$LATEST]fedcba9876543210',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = lambdaContextOf('results', 'onBlobEvent');
 
 describe('onBlobEvent handler', () => {
   let db: Database.Database;
   let repository: ResultsRepository;
   let clock: number;
   let handle: (event: BusEvent) => Promise<void>;
+  let logs: CapturedLogs;
 
   beforeEach(() => {
+    logs = captureLogs();
     db = new Database(':memory:');
     repository = buildSqliteResultsRepository(db);
     clock = Date.parse('2026-11-27T12:01:00.000Z');
     // Every delivery sees a later time, so updated_at shows which deliveries changed the view.
-    const now = () => new Date((clock += 1000)).toISOString();
+    const now = () => new Date((clock += 1000));
     const handler = buildHandler(() => ({ repository, now }));
     handle = (event) => handler(event, context);
   });
@@ -99,6 +89,7 @@ describe('onBlobEvent handler', () => {
   const viewOf = async () => (await repository.get(BLOB_ID))?.view;
 
   afterEach(() => {
+    logs.restore();
     db.close();
   });
 
@@ -202,5 +193,30 @@ describe('onBlobEvent handler', () => {
 
     await expect(handle(broken)).rejects.toThrow(EventSchemaError);
     expect(await viewOf()).toBeUndefined();
+  });
+
+  it('logs each delivery with the event’s blob, tenant and type, and the status it left the blob in', async () => {
+    await handle(busEvent('BlobCreated'));
+    await handle(busEvent('CallbackDelivered', { ...details.CallbackDelivered, blob_id: OTHER_BLOB_ID }));
+
+    const invocation = { function_name: context.functionName, function_request_id: context.awsRequestId };
+    expect(logs.lines).toStrictEqual([
+      expect.objectContaining({
+        message: 'event applied',
+        blob_id: BLOB_ID,
+        tenant_id: TENANT_ID,
+        detail_type: 'BlobCreated',
+        status: 'processing',
+        ...invocation,
+      }),
+      expect.objectContaining({
+        message: 'event applied',
+        blob_id: OTHER_BLOB_ID,
+        tenant_id: TENANT_ID,
+        detail_type: 'CallbackDelivered',
+        ...invocation,
+      }),
+    ]);
+    expect(logs.lines[1]).not.toHaveProperty('status');
   });
 });

@@ -1,56 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError, type AuthorizerContext, type DomainEvent } from '@imgrec/shared';
-import { openDatabase } from '@imgrec/shared/local';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { buildSqliteQuotaCounter } from '../../src/adapters/sqliteQuotaCounter/sqliteQuotaCounter.js';
-import { buildSqliteUploadsRepository } from '../../src/adapters/sqliteUploadsRepository/sqliteUploadsRepository.js';
+import { UnavailableError, buildEmfMetrics, type AuthorizerContext } from '@imgrec/shared';
+import { httpApiEvent, lambdaContextOf } from '@imgrec/shared/testing';
+import { emf, logger } from '../../src/observability.js';
+import { useLocalUploads } from '../../src/testing/localUploads.js';
 import { buildHandler, type CreateUploadHandlerDeps } from './handler.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const TENANT_A: AuthorizerContext = { tenant_id: 'tnt_a', key_id: 'key_a1' };
 const TENANT_B: AuthorizerContext = { tenant_id: 'tnt_b', key_id: 'key_b1' };
+const API_DOMAIN = 'abc123.execute-api.eu-west-1.amazonaws.com';
 
-const wiring = () => {
-  const published: DomainEvent[] = [];
-  const boundLengths: (number | undefined)[] = [];
-  const db = openDatabase(':memory:');
-  const deps: CreateUploadHandlerDeps = {
-    repository: buildSqliteUploadsRepository(db),
-    quotaCounter: buildSqliteQuotaCounter(db),
-    // The bucket's side, as both blob stores behave: a bound length is the one header the client must send.
-    presignUpload: async (key, ttl, contentLength) => {
-      boundLengths.push(contentLength);
-      const headers: Record<string, string> =
-        contentLength === undefined ? {} : { 'Content-Length': String(contentLength) };
-      return {
-        url: `https://bucket.example/${key}?sig=x`,
-        headers,
-        expiresAt: new Date(NOW.getTime() + ttl * 1000),
-      };
-    },
-    checkCallbackUrl: async (url) => {
-      if (!url.startsWith('https://hooks.example/')) throw new ValidationError('invalid_callback_url', 'not public');
-    },
-    publisher: { publish: async (...events) => void published.push(...events) },
-    defaultMinConfidence: 30,
-    now: () => NOW,
-  };
-  const handler = buildHandler(() => deps);
-  const post = (options: Parameters<typeof postBlobsRequest>[0] = {}) =>
-    handler(postBlobsRequest(options), context).then((response) => ({
-      ...response,
-      json: JSON.parse(response.body ?? '{}'),
-    }));
-  const blobCount = () => (db.prepare('SELECT COUNT(*) AS n FROM uploads').get() as { n: number }).n;
-  return { post, published, boundLengths, blobCount };
-};
+const context = lambdaContextOf('uploads', 'createUpload');
 
 /**
- * The event API Gateway HTTP API (payload format 2.0) sends for `POST /blobs` once the accounts service's Lambda
- * authorizer ran: its context arrives in `requestContext.authorizer.lambda`; `authorizer: null` is a route
- * deployed without it.
+ * `POST /blobs` as API Gateway hands it over once the accounts service's authorizer ran; `authorizer: null` is a
+ * route deployed without it.
  */
-const postBlobsRequest = ({
+const postBlobs = ({
   body,
   headers = {},
   authorizer = TENANT_A,
@@ -58,44 +24,27 @@ const postBlobsRequest = ({
   body?: string;
   headers?: Record<string, string>;
   authorizer?: AuthorizerContext | null;
-}): APIGatewayProxyEventV2 =>
-  ({
-    version: '2.0',
+}) =>
+  httpApiEvent({
     routeKey: 'POST /blobs',
-    rawPath: '/blobs',
-    rawQueryString: '',
-    headers: {
-      accept: '*/*',
-      authorization: 'Bearer imgrec_sk_redacted',
-      'content-length': String(body?.length ?? 0),
-      'content-type': 'application/json',
-      host: 'api.example.com',
-      'user-agent': 'curl/8.5.0',
-      'x-forwarded-proto': 'https',
-      ...headers,
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      ...(authorizer && { authorizer: { lambda: authorizer } }),
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method: 'POST', path: '/blobs', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
-      requestId: 'Jc9kLh1ZjoEEMbQ=',
-      routeKey: 'POST /blobs',
-      stage: '$default',
-      time: '27/Nov/2026:12:00:00 +0000',
-      timeEpoch: NOW.getTime(),
-    },
+    path: '/blobs',
+    headers: { authorization: 'Bearer imgrec_sk_redacted', 'content-type': 'application/json', ...headers },
     ...(body !== undefined && { body }),
-    isBase64Encoded: false,
-  }) as APIGatewayProxyEventV2;
-
-const context = {} as Context;
+    ...(authorizer !== null && { authorizer }),
+  });
 
 describe('POST /blobs handler', () => {
+  const uploads = useLocalUploads(() => NOW);
+
+  /** The handler on the local wiring, with the service's own logger, as the runtime wires it. */
+  const postWith = (deps: CreateUploadHandlerDeps, request: Parameters<typeof postBlobs>[0] = {}) =>
+    buildHandler(() => deps, 'local')(postBlobs(request), context).then((response) => ({
+      ...response,
+      json: JSON.parse(response.body ?? '{}'),
+    }));
+  const post = (request: Parameters<typeof postBlobs>[0] = {}) => postWith({ ...uploads.deps, log: logger }, request);
+
   it('creates an upload for the calling tenant with defaults applied, and announces it', async () => {
-    const { post, published } = wiring();
     const response = await post();
     expect(response.statusCode).toBe(201);
     const body = response.json;
@@ -105,10 +54,10 @@ describe('POST /blobs handler', () => {
       upload_method: 'PUT',
       upload_headers: {},
       expires_at: '2026-11-27T12:10:00.000Z',
-      status_url: `https://api.example.com/blobs/${body.blob_id}`,
+      status_url: `https://${API_DOMAIN}/blobs/${body.blob_id}`,
     });
     expect(response.headers?.location).toBe(body.status_url);
-    expect(published).toEqual([
+    expect(uploads.published).toEqual([
       {
         detailType: 'BlobRequested',
         detail: expect.objectContaining({
@@ -118,55 +67,73 @@ describe('POST /blobs handler', () => {
         }),
       },
     ]);
+    expect(await uploads.counted('blobs_created')).toBe(1);
+  });
+
+  it('publishes blobs_created to CloudWatch as the invocation ends, in aws mode, and not for a replay', async () => {
+    const handler = buildHandler(() => ({ ...uploads.deps, metrics: buildEmfMetrics(emf) }), 'aws');
+    const request = postBlobs({ headers: { 'idempotency-key': 'k1' } });
+
+    await handler(request, context);
+    await handler(request, context);
+
+    const published = uploads.logs.lines.filter((line) => '_aws' in line);
+    expect(published).toMatchObject([
+      {
+        _aws: { CloudWatchMetrics: [{ Namespace: 'imgrec', Metrics: [{ Name: 'blobs_created', Unit: 'Count' }] }] },
+        service: 'uploads',
+        blobs_created: 1,
+      },
+    ]);
+  });
+
+  it('takes a fixed public base URL for status_url when the mode has one', async () => {
+    const response = await postWith({ ...uploads.deps, publicBaseUrl: 'http://localhost:3000' });
+    expect(response.json.status_url).toBe(`http://localhost:3000/blobs/${response.json.blob_id}`);
   });
 
   it('gives every blob a different id', async () => {
-    const { post } = wiring();
     const ids = new Set<string>();
     for (let index = 0; index < 50; index += 1) ids.add((await post({ body: '{}' })).json.blob_id);
     expect(ids.size).toBe(50);
   });
 
   it('binds the upload URL to content_length and tells the client to send it', async () => {
-    const { post, boundLengths } = wiring();
     const response = await post({ body: '{"content_length":48213}' });
     expect(response.statusCode).toBe(201);
     expect(response.json.upload_headers).toEqual({ 'Content-Length': '48213' });
-    expect(boundLengths).toEqual([48_213]);
+    expect(new URL(response.json.upload_url).searchParams.get('content-length')).toBe('48213');
   });
 
   it('refuses a content_length past 15 MB with 400 image_too_large, and saves nothing', async () => {
-    const { post, published, blobCount } = wiring();
     const response = await post({ body: '{"content_length":15728641}' });
     expect(response.statusCode).toBe(400);
     expect(response.json.error.code).toBe('image_too_large');
-    expect(published).toEqual([]);
-    expect(blobCount()).toBe(0);
+    expect(uploads.published).toEqual([]);
+    expect(uploads.uploadCount()).toBe(0);
   });
 
   it('refuses a callback URL the guard rejects, and saves nothing', async () => {
-    const { post, published, blobCount } = wiring();
     const response = await post({ body: '{"callback_url":"https://10.0.0.1/"}' });
     expect(response.statusCode).toBe(400);
     expect(response.json.error.code).toBe('invalid_callback_url');
-    expect(published).toEqual([]);
-    expect(blobCount()).toBe(0);
+    expect(uploads.published).toEqual([]);
+    expect(uploads.uploadCount()).toBe(0);
   });
 
   it('replays an idempotent request and re-announces the blob; another body under the key is a conflict', async () => {
-    const { post, published } = wiring();
     const first = await post({ body: '{"max_labels":3}', headers: { 'idempotency-key': 'k1' } });
     const second = await post({ body: '{"max_labels":3}', headers: { 'idempotency-key': 'k1' } });
     expect(second.body).toBe(first.body);
     expect(second.headers?.['idempotent-replayed']).toBe('true');
-    expect(published).toHaveLength(2);
+    expect(uploads.published).toHaveLength(2);
+    expect(await uploads.counted('blobs_created')).toBe(1);
     const conflict = await post({ body: '{"max_labels":4}', headers: { 'idempotency-key': 'k1' } });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json.error.code).toBe('idempotency_key_reused');
   });
 
   it('keeps Idempotency-Keys per tenant: the same key from another tenant creates that tenant’s own blob', async () => {
-    const { post, published } = wiring();
     const fromA = await post({ body: '{"max_labels":3}', headers: { 'idempotency-key': 'order-42' } });
     const fromB = await post({
       body: '{"max_labels":3}',
@@ -176,7 +143,7 @@ describe('POST /blobs handler', () => {
     expect(fromB.statusCode).toBe(201);
     expect(fromB.headers).not.toHaveProperty('idempotent-replayed');
     expect(fromB.json.blob_id).not.toBe(fromA.json.blob_id);
-    expect(published.map((event) => [event.detail.blob_id, event.detail.tenant_id])).toEqual([
+    expect(uploads.published.map((event) => [event.detail.blob_id, event.detail.tenant_id])).toEqual([
       [fromA.json.blob_id, 'tnt_a'],
       [fromB.json.blob_id, 'tnt_b'],
     ]);
@@ -189,7 +156,6 @@ describe('POST /blobs handler', () => {
   });
 
   it('answers 429 quota_exceeded with Retry-After until midnight UTC once the day’s quota is used up', async () => {
-    const { post, published, blobCount } = wiring();
     const limited: AuthorizerContext = { ...TENANT_A, max_blobs_per_day: 2 };
     expect((await post({ authorizer: limited })).statusCode).toBe(201);
     expect((await post({ authorizer: limited })).statusCode).toBe(201);
@@ -200,13 +166,12 @@ describe('POST /blobs handler', () => {
     expect(refused.json).toEqual({ error: { code: 'quota_exceeded', message: expect.any(String) } });
     // 12:00:00 UTC: twelve hours until the quota starts afresh.
     expect(refused.headers?.['retry-after']).toBe('43200');
-    expect(published).toHaveLength(2);
-    expect(blobCount()).toBe(2);
+    expect(uploads.published).toHaveLength(2);
+    expect(uploads.uploadCount()).toBe(2);
     expect((await post({ authorizer: { ...TENANT_B, max_blobs_per_day: 2 } })).statusCode).toBe(201);
   });
 
   it('never counts an idempotent replay against the quota, nor a request refused for its callback URL', async () => {
-    const { post } = wiring();
     const limited: AuthorizerContext = { ...TENANT_A, max_blobs_per_day: 1 };
     expect((await post({ authorizer: limited, body: '{"callback_url":"http://10.0.0.1/"}' })).statusCode).toBe(400);
     const first = await post({ authorizer: limited, headers: { 'idempotency-key': 'k1' } });
@@ -220,33 +185,95 @@ describe('POST /blobs handler', () => {
   });
 
   it('answers validation errors with 400 and the stable code', async () => {
-    const { post } = wiring();
     const response = await post({ body: '{"max_labels":"many"}' });
     expect(response.statusCode).toBe(400);
     expect(response.json).toEqual({ error: { code: 'invalid_max_labels', message: expect.any(String) } });
   });
 
+  it.each([
+    ['not JSON', { body: '{"max_labels":' }, 400, 'malformed_json'],
+    [
+      'not declared JSON',
+      { body: 'max_labels=3', headers: { 'content-type': 'text/plain' } },
+      415,
+      'unsupported_media_type',
+    ],
+  ])('refuses a body that is %s, and saves nothing', async (_case, request, status, code) => {
+    const response = await post(request);
+    expect(response.statusCode).toBe(status);
+    expect(response.json).toEqual({ error: { code, message: expect.any(String) } });
+    expect(uploads.uploadCount()).toBe(0);
+  });
+
   it.each(['missing_api_key', 'invalid_api_key'] as const)(
     'answers 401 %s with WWW-Authenticate: Bearer when the authorizer recognised nobody, and saves nothing',
     async (code) => {
-      const { post, published, blobCount } = wiring();
       const response = await post({ body: '{}', authorizer: { auth_error: code } });
       expect(response.statusCode).toBe(401);
       expect(response.headers?.['www-authenticate']).toBe('Bearer');
       expect(response.json).toEqual({ error: { code, message: expect.any(String) } });
-      expect(published).toEqual([]);
-      expect(blobCount()).toBe(0);
+      expect(uploads.published).toEqual([]);
+      expect(uploads.uploadCount()).toBe(0);
     },
   );
 
+  it('refuses a caller without a working key before it reads the body: 401, not a complaint about the JSON', async () => {
+    const response = await post({
+      body: '{"content_type":',
+      headers: { 'content-type': 'text/plain' },
+      authorizer: { auth_error: 'missing_api_key' },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json).toMatchObject({ error: { code: 'missing_api_key' } });
+  });
+
   it('answers a bare 500 internal_error, and saves nothing, when no authorizer ran before it', async () => {
-    const { post, published, blobCount } = wiring();
     const response = await post({ body: '{}', authorizer: null });
     expect(response.statusCode).toBe(500);
     expect(response.json).toEqual({
       error: { code: 'internal_error', message: 'The server failed to handle this request.' },
     });
-    expect(published).toEqual([]);
-    expect(blobCount()).toBe(0);
+    expect(uploads.published).toEqual([]);
+    expect(uploads.uploadCount()).toBe(0);
+  });
+
+  it('logs the caller’s tenant and the blob on its lines, in the invocation’s Lambda context', async () => {
+    const created = await post({ body: '{}' });
+    const invocation = { function_name: context.functionName, function_request_id: context.awsRequestId };
+
+    expect(uploads.logs.lines).toMatchObject([
+      { level: 'INFO', message: 'blob requested', tenant_id: 'tnt_a', blob_id: created.json.blob_id, ...invocation },
+    ]);
+  });
+
+  it('logs a failure to announce the blob with its tenant and blob, and answers 503', async () => {
+    const busDown = {
+      publish: () => Promise.reject(new UnavailableError('event_publish_failed', 'The event bus is away.')),
+    };
+
+    const response = await postWith({ ...uploads.deps, log: logger, publisher: busDown });
+
+    expect(response.statusCode).toBe(503);
+    const [line] = uploads.logs.lines;
+    expect(uploads.logs.lines).toHaveLength(1);
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      message: 'request failed',
+      code: 'event_publish_failed',
+      tenant_id: 'tnt_a',
+      blob_id: expect.any(String),
+    });
+    expect(await uploads.deps.repository.get(String(line?.blob_id))).toMatchObject({ tenant_id: 'tnt_a' });
+  });
+
+  it('starts each invocation without the keys of the one before', async () => {
+    await post({ body: '{}' });
+
+    await post({ body: '{}', authorizer: null });
+
+    const last = uploads.logs.lines.at(-1);
+    expect(last).toMatchObject({ level: 'ERROR', message: 'unhandled error' });
+    expect(last).not.toHaveProperty('tenant_id');
+    expect(last).not.toHaveProperty('blob_id');
   });
 });

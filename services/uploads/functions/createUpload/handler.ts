@@ -1,25 +1,42 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { httpErrorHandler, jsonResponse, readCaller, readJsonBody } from '@imgrec/shared';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  httpErrorHandler,
+  jsonBody,
+  jsonResponse,
+  publishMetrics,
+  readCaller,
+  requireCaller,
+  type EventWithJsonBody,
+  type RuntimeMode,
+} from '@imgrec/shared';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { uploadsConfig } from '../../src/config.js';
 import { createUpload, type CreateUploadDeps } from '../../src/createUpload/createUpload.js';
+import { emf, logger } from '../../src/observability.js';
+import type { UploadsDeps } from '../../src/ports.js';
 import { uploadsRuntime } from '../../src/runtime.js';
 import { parseIdempotencyKey, parseUploadRequest } from '../../src/uploadRequestSchema/uploadRequestSchema.js';
 
-export interface CreateUploadHandlerDeps extends CreateUploadDeps {
-  /** Fixed public base URL (local mode); when unset, the API's own domain is used. */
-  publicBaseUrl?: string;
-}
+export type CreateUploadHandlerDeps = CreateUploadDeps & Pick<UploadsDeps, 'publicBaseUrl'>;
 
 /**
  * POST /blobs: know the caller, validate at the edge, create the upload, answer 201 (or the replayed 201 of an
- * idempotent retry).
+ * idempotent retry). Its log lines carry the caller's `tenant_id`, and the `blob_id` once there is one.
  */
-export const buildHandler = (deps: () => CreateUploadHandlerDeps | Promise<CreateUploadHandlerDeps>) =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(httpErrorHandler())
+export const buildHandler = (
+  deps: () => CreateUploadHandlerDeps | Promise<CreateUploadHandlerDeps>,
+  mode: RuntimeMode,
+) =>
+  middy<EventWithJsonBody, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics(emf, mode))
+    .use(httpErrorHandler(logger))
+    .use(requireCaller(logger))
+    .use(jsonBody())
     .handler(async (event) => {
       const caller = readCaller(event);
-      const request = parseUploadRequest(readJsonBody(event));
+      const request = parseUploadRequest(event.body);
       const idempotencyKey = parseIdempotencyKey(event.headers['idempotency-key']);
       const wiring = await deps();
       const { response, replayed } = await createUpload(
@@ -37,4 +54,4 @@ export const buildHandler = (deps: () => CreateUploadHandlerDeps | Promise<Creat
       });
     });
 
-export const handler = buildHandler(uploadsRuntime);
+export const handler = buildHandler(uploadsRuntime, uploadsConfig().mode);

@@ -2,31 +2,26 @@ import {
   ConflictError,
   DEFAULT_MAX_LABELS,
   ImgrecError,
+  newBlobId,
   type Caller,
-  type EventPublisher,
   type RecognitionOptions,
 } from '@imgrec/shared';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  UPLOAD_URL_TTL_SECONDS,
-  type CheckCallbackUrl,
-  type CreateUploadResponse,
-  type PresignUpload,
-  type QuotaCounter,
-  type UploadRecord,
-  type UploadsRepository,
-} from '../ports.js';
+import { createHash } from 'node:crypto';
+import { UPLOAD_URL_TTL_SECONDS, type CreateUploadResponse, type UploadRecord, type UploadsDeps } from '../ports.js';
 import type { UploadRequest } from '../uploadRequestSchema/uploadRequestSchema.js';
 
-export interface CreateUploadDeps {
-  repository: UploadsRepository;
-  quotaCounter: QuotaCounter;
-  presignUpload: PresignUpload;
-  checkCallbackUrl: CheckCallbackUrl;
-  publisher: EventPublisher;
-  defaultMinConfidence: number;
-  now?: () => Date;
-}
+export type CreateUploadDeps = Pick<
+  UploadsDeps,
+  | 'repository'
+  | 'quotaCounter'
+  | 'presignUpload'
+  | 'checkCallbackUrl'
+  | 'publisher'
+  | 'defaultMinConfidence'
+  | 'now'
+  | 'log'
+  | 'metrics'
+>;
 
 export interface CreateUploadCommand {
   /** Who asks: the blob is theirs, their Idempotency-Keys apply, and their daily quota counts it. */
@@ -36,9 +31,6 @@ export interface CreateUploadCommand {
   /** The base of `status_url`, e.g. https://api.example.com */
   apiBaseUrl: string;
 }
-
-/** 128 random bits, base64url: 22 characters nobody can guess (the contract asks for at least 122). */
-export const newBlobId = (): string => randomBytes(16).toString('base64url');
 
 /** A stable hash of a request body: the same fields and values give the same hash whatever their order. */
 const hashRequest = (request: UploadRequest): string =>
@@ -74,9 +66,10 @@ const blobRequested = (record: UploadRecord) =>
  * request, announces BlobRequested and returns a presigned URL (bound to `content_length` when the request gave
  * one). With an Idempotency-Key, a repeat of the same request by the same tenant returns the first response (and
  * re-announces the blob, in case the first attempt died before it could) without counting against the quota; a
- * different request under the same key is a conflict.
+ * different request under the same key is a conflict. Counts `blobs_created` for a new blob only. From the moment
+ * the blob is known, `deps.log` carries its `blob_id`.
  * @throws ValidationError `invalid_callback_url` from the URL check; ConflictError `idempotency_key_reused`;
- *   ImgrecError 429 `quota_exceeded`, with a `retry-after` header of the seconds until the quota starts afresh.
+ *   ImgrecError `quota_exceeded`, whose retryAfterSeconds is the time until the quota starts afresh.
  */
 export const createUpload = async (
   command: CreateUploadCommand,
@@ -92,8 +85,10 @@ export const createUpload = async (
         'This Idempotency-Key was used with a different request in the last 24 hours.',
       );
     }
+    deps.log.appendKeys({ blob_id: earlier.response.blob_id });
     const record = await deps.repository.get(earlier.response.blob_id);
     if (record) await deps.publisher.publish(blobRequested(record));
+    deps.log.info('idempotent request replayed');
     return { response: earlier.response, replayed: true };
   };
 
@@ -103,7 +98,7 @@ export const createUpload = async (
   }
   if (request.callback_url !== undefined) await deps.checkCallbackUrl(request.callback_url);
 
-  const now = deps.now?.() ?? new Date();
+  const now = deps.now();
   // Counted before the blob exists: two concurrent first uses of one Idempotency-Key may both count, though only
   // one creates a blob (the other replays it). A unit of quota is the price of that race, never an extra blob.
   if (
@@ -113,12 +108,12 @@ export const createUpload = async (
     throw new ImgrecError(
       'quota_exceeded',
       `The daily quota of ${caller.maxBlobsPerDay} new blobs is used up; it starts afresh at midnight UTC.`,
-      429,
-      { headers: { 'retry-after': String(secondsUntilNextUtcDay(now)) } },
+      { retryAfterSeconds: secondsUntilNextUtcDay(now) },
     );
   }
 
   const blobId = newBlobId();
+  deps.log.appendKeys({ blob_id: blobId });
   const options: RecognitionOptions = {
     min_confidence: request.min_confidence ?? deps.defaultMinConfidence,
     max_labels: request.max_labels ?? DEFAULT_MAX_LABELS,
@@ -147,6 +142,8 @@ export const createUpload = async (
     idempotencyKey ? { key: idempotencyKey, requestHash, response } : undefined,
   );
   if (!result.created) return replay(result.existing);
+  deps.metrics.count('blobs_created');
   await deps.publisher.publish(blobRequested(record));
+  deps.log.info('blob requested');
   return { response, replayed: false };
 };

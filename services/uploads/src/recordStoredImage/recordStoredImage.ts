@@ -1,18 +1,12 @@
-import { IMAGE_LIMITS, type EventPublisher, type Logger } from '@imgrec/shared';
-import type { DeleteObject, UploadsRepository } from '../ports.js';
+import { IMAGE_LIMITS } from '@imgrec/shared';
+import type { UploadsDeps } from '../ports.js';
 
 export interface StoredImage {
   key: string;
   size: number;
 }
 
-export interface RecordStoredImageDeps {
-  repository: UploadsRepository;
-  publisher: EventPublisher;
-  deleteObject: DeleteObject;
-  log: Logger;
-  now?: () => Date;
-}
+export type RecordStoredImageDeps = Pick<UploadsDeps, 'repository' | 'publisher' | 'deleteObject' | 'log' | 'now'>;
 
 /**
  * Turns "an object landed in the bucket" into BlobCreated, with everything recognition, results and webhooks need,
@@ -25,22 +19,24 @@ export interface RecordStoredImageDeps {
  * for a blob that is stored but not announced (the last attempt died between the two) publishes and records.
  * Two windows remain in which BlobCreated goes out twice, both absorbed by idempotent consumers: a crash after the
  * publish and before `announced_at` is recorded, and two notifications handled at the same moment.
+ * `deps.log` is the image's own logger, which names the blob by its key; once the blob is known, its lines carry the
+ * blob's `tenant_id` as well.
  */
 export const recordStoredImage = async (image: StoredImage, deps: RecordStoredImageDeps): Promise<void> => {
-  if (image.size > IMAGE_LIMITS.maxBytes) {
-    // Deleted before anything else, so a retry after a failure below deletes again (harmlessly) rather than never.
-    await deps.deleteObject(image.key);
-    deps.log.info('image over the size limit deleted', { key: image.key, size: image.size });
-  }
+  const oversize = image.size > IMAGE_LIMITS.maxBytes;
+  // Deleted before anything else, so a retry after a failure below deletes again (harmlessly) rather than never.
+  if (oversize) await deps.deleteObject(image.key);
   const blobId = image.key;
-  const now = (deps.now?.() ?? new Date()).toISOString();
+  const now = deps.now().toISOString();
   const record = await deps.repository.markStored(blobId, now);
   if (!record?.stored_at) {
-    deps.log.warn('object for an unknown blob ignored', { key: image.key });
+    deps.log.warn('object for an unknown blob ignored', { key: image.key, size: image.size, deleted: oversize });
     return;
   }
+  deps.log.appendKeys({ tenant_id: record.tenant_id });
+  if (oversize) deps.log.info('image over the size limit deleted', { size: image.size });
   if (record.announced_at !== undefined) {
-    deps.log.info('object for a blob already announced ignored', { blob_id: blobId, size: image.size });
+    deps.log.info('object for a blob already announced ignored', { size: image.size });
     return;
   }
   await deps.publisher.publish({

@@ -1,442 +1,97 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { reduceBlobView, webhookIdForBlob, type DomainEvent } from '@imgrec/shared';
-import type { IncomingHttpHeaders } from 'node:http';
-import { Webhook } from 'standardwebhooks';
-import { redriveDeliveries } from '../../src/redriveDeliveries/redriveDeliveries.js';
+import { describe, expect, it } from '@jest/globals';
+import { lambdaContextOf } from '@imgrec/shared/testing';
+import type { SQSRecord } from 'aws-lambda';
 import { buildDeliveryLoop } from '../../src/testing/buildDeliveryLoop.js';
-import { TEST_TENANT_ID, labelsDetected, recognitionFailed } from '../../src/testing/outcomeEvents.js';
-import {
-  startTestReceiver,
-  type ReceivedRequest,
-  type Respond,
-  type TestReceiver,
-} from '../../src/testing/startTestReceiver.js';
+import { TEST_TENANT_ID, labelsDetected } from '../../src/testing/outcomeEvents.js';
+import { testReceivers } from '../../src/testing/startTestReceiver.js';
+import { buildHandler } from './handler.js';
 
-const signatureHeaders = (headers: IncomingHttpHeaders): Record<string, string> => ({
-  'webhook-id': String(headers['webhook-id']),
-  'webhook-timestamp': String(headers['webhook-timestamp']),
-  'webhook-signature': String(headers['webhook-signature']),
-});
-
-/** Verifies a received request with the standardwebhooks package, as any receiver would. */
-const verified = (secret: string, request: ReceivedRequest | undefined) => {
-  if (!request) throw new Error('no request received');
-  return new Webhook(secret).verify(request.body, signatureHeaders(request.headers));
-};
-
-const answers =
-  (...statuses: (number | [number, Record<string, string>])[]): Respond =>
-  (_request, index, response) => {
-    const answer = statuses[Math.min(index, statuses.length - 1)] ?? 204;
-    const [status, headers] = Array.isArray(answer) ? answer : [answer, {}];
-    response.writeHead(status, headers).end();
-  };
-
-const callbackEvents = (published: DomainEvent[]) =>
-  published.map((event) => ({ detailType: event.detailType, ...event.detail }));
-
-describe('deliverCallback', () => {
-  let receiver: TestReceiver | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-  });
-  const start = async (respond?: Respond) => (receiver = await startTestReceiver(respond));
-
-  it('delivers one signed message whose data is the GET body of the outcome, and announces it', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const event = labelsDetected('blob_1', `${origin}/hooks/imgrec`);
-    await loop.onRecognitionCompleted(event);
-    expect(await loop.runUntilIdle()).toEqual([]);
-
-    expect(requests).toHaveLength(1);
-    expect(requests[0]?.path).toBe('/hooks/imgrec');
-    expect(verified(loop.secret, requests[0])).toEqual({
-      type: 'blob.labels_detected',
-      timestamp: event.detail.completed_at,
-      data: reduceBlobView(
-        undefined,
-        { detailType: 'LabelsDetected', detail: event.detail },
-        event.detail.completed_at,
-      ),
-    });
-    expect(requests[0]?.headers['webhook-id']).toBe(webhookIdForBlob('blob_1'));
-    expect(callbackEvents(loop.published)).toEqual([
-      {
-        detailType: 'CallbackDelivered',
-        blob_id: 'blob_1',
-        tenant_id: TEST_TENANT_ID,
-        webhook_id: webhookIdForBlob('blob_1'),
-        attempts: 1,
-        last_attempt_at: new Date(loop.now()).toISOString(),
-        last_status_code: 204,
-      },
-    ]);
-    expect(loop.depth()).toEqual({ queue: 0, dlq: 0 });
+/** The webhooks service wired as in local mode, its delivery queue consumed by this function. */
+const deliveryLoop = (options: Parameters<typeof buildDeliveryLoop>[0] = {}) =>
+  buildDeliveryLoop({
+    ...options,
+    deliverBatch: (deps) => (event) =>
+      buildHandler(() => deps, 'local')(event, lambdaContextOf('webhooks', 'deliverCallback')),
   });
 
-  it('delivers a failed recognition as blob.recognition_failed', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(recognitionFailed('blob_1', `${origin}/`));
-    await loop.runUntilIdle();
-    expect(verified(loop.secret, requests[0])).toMatchObject({
-      type: 'blob.recognition_failed',
-      data: { status: 'failed', error: { code: 'unsupported_image_format' } },
-    });
-  });
+const blobOf = (record: SQSRecord | undefined): string => JSON.parse(record?.body ?? '{}').blob_id;
 
-  it('retries a receiver that fails twice on schedule, with one webhook-id, then delivers on the third attempt', async () => {
-    const { origin, requests } = await start(answers(500, 503, 200));
-    const loop = await buildDeliveryLoop({ retrySchedule: [5, 60, 300] });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([5, 60]);
-
-    expect(requests).toHaveLength(3);
-    expect(new Set(requests.map((request) => request.headers['webhook-id']))).toEqual(
-      new Set([webhookIdForBlob('blob_1')]),
+describe('deliverCallback handler', () => {
+  const { start, logs } = testReceivers();
+  /** A receiver that accepts at /ok, answers 410 at /gone and fails anywhere else. */
+  const okOnly = () =>
+    start((request, _index, response) =>
+      response.writeHead(request.path === '/ok' ? 204 : request.path === '/gone' ? 410 : 500).end(),
     );
-    // Each attempt is signed afresh, so its timestamp is current and every one verifies.
-    for (const request of requests) expect(() => verified(loop.secret, request)).not.toThrow();
-    expect(new Set(requests.map((request) => request.body)).size).toBe(1);
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackDelivered', attempts: 3, last_status_code: 200 }),
-    ]);
-  });
-
-  it('jitters retries by up to 10 %, never earlier than scheduled', async () => {
-    const { origin } = await start(answers(500, 500, 204));
-    const loop = await buildDeliveryLoop({ retrySchedule: [100, 100], random: () => 0.999 });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([110, 110]);
-  });
-
-  it('counts a receiver that does not answer in time as a failed attempt', async () => {
-    const { origin, requests } = await start((_request, index, response) => {
-      if (index > 0) response.writeHead(204).end();
-    });
-    const loop = await buildDeliveryLoop({ retrySchedule: [1], timeoutMs: 200 });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    await loop.runUntilIdle();
-    expect(requests).toHaveLength(2);
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackDelivered', attempts: 2, last_status_code: 204 }),
-    ]);
-  });
-
-  it('treats a redirect as a failure and never follows it', async () => {
-    const { origin, requests } = await start(answers([301, { location: '/moved' }]));
-    const loop = await buildDeliveryLoop({ retrySchedule: [1] });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/hook`));
-    await loop.runUntilIdle();
-    expect(requests.map((request) => request.path)).toEqual(['/hook', '/hook']);
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackFailed', attempts: 2, last_status_code: 301 }),
-    ]);
-    expect(await loop.deps.store.get('blob_1')).toMatchObject({
-      status: 'failed',
-      lastError: 'HTTP 301 (redirects are not followed)',
-    });
-  });
-
-  it('stops at a 410: no retry and no DLQ, the callback is failed', async () => {
-    const { origin, requests } = await start(answers(410, 204));
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([]);
-    expect(requests).toHaveLength(1);
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackFailed', attempts: 1, last_status_code: 410 }),
-    ]);
-    expect(loop.depth()).toEqual({ queue: 0, dlq: 0 });
-  });
-
-  it('honours Retry-After, capped at the next scheduled delay', async () => {
-    const { origin } = await start(answers([503, { 'retry-after': '2' }], [429, { 'retry-after': '3600' }], 204));
-    const loop = await buildDeliveryLoop({ retrySchedule: [60, 120] });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([2, 120]);
-  });
-
-  it('dead-letters the message and announces the failure once the schedule is used up; a redrive delivers it with the same id', async () => {
-    let fixed = false;
-    const { origin, requests } = await start((_request, _index, response) =>
-      response.writeHead(fixed ? 204 : 500).end(),
-    );
-    const loop = await buildDeliveryLoop({ retrySchedule: [1, 1] });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([1, 1]);
-
-    expect(requests).toHaveLength(3);
-    expect(loop.depth()).toEqual({ queue: 0, dlq: 1 });
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackFailed', attempts: 3, last_status_code: 500 }),
-    ]);
-
-    fixed = true;
-    const report = await redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters });
-    expect(report.replayed).toEqual([
-      { blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1'), tenant_id: TEST_TENANT_ID },
-    ]);
-    await loop.runUntilIdle();
-
-    expect(requests).toHaveLength(4);
-    expect(requests[3]?.headers['webhook-id']).toBe(webhookIdForBlob('blob_1'));
-    expect(() => verified(loop.secret, requests[3])).not.toThrow();
-    expect(loop.depth()).toEqual({ queue: 0, dlq: 0 });
-    expect(callbackEvents(loop.published)[1]).toMatchObject({
-      detailType: 'CallbackDelivered',
-      attempts: 4,
-      last_status_code: 204,
-    });
-  });
-
-  it('sends one message for a duplicated LabelsDetected, or a later second outcome', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const event = labelsDetected('blob_1', `${origin}/`);
-    await loop.onRecognitionCompleted(event);
-    await loop.onRecognitionCompleted(event);
-    await loop.runUntilIdle();
-    await loop.onRecognitionCompleted(event);
-    await loop.onRecognitionCompleted(recognitionFailed('blob_1', `${origin}/`));
-    await loop.runUntilIdle();
-    expect(requests).toHaveLength(1);
-    expect(loop.published).toHaveLength(1);
-  });
-
-  it('drops a copy of the delivery message that turns up while the delivery waits for its next attempt', async () => {
-    const { origin, requests } = await start(answers(500, 204));
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    await loop.runVisible();
-    expect(requests).toHaveLength(1);
-    await loop.deps.queue.send({ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1') });
-    await loop.runVisible();
-    expect(requests).toHaveLength(1);
-    expect(await loop.runUntilIdle()).toEqual([5]);
-    expect(requests).toHaveLength(2);
-    expect(callbackEvents(loop.published)).toEqual([expect.objectContaining({ attempts: 2 })]);
-  });
-
-  it('does not send again when a delivered message comes back because it was never deleted', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    await loop.runVisible({ crashBeforeDelete: true });
-    expect(loop.depth().queue).toBe(1);
-    expect(await loop.runUntilIdle()).toEqual([180]);
-    expect(requests).toHaveLength(1);
-    expect(loop.published).toHaveLength(1);
-  });
-
-  it('hides a message that comes back before its next attempt is due until then', async () => {
-    const { origin, requests } = await start(answers(500, 204));
-    const loop = await buildDeliveryLoop({ retrySchedule: [300] });
-    const retryLater = loop.deps.queue.retryLater;
-    let lost = 1;
-    // The process dies after recording the retry but before hiding the message: it returns after the queue's
-    // visibility timeout (180 s), before its attempt is due (300 s).
-    loop.deps.queue = {
-      ...loop.deps.queue,
-      retryLater: async (receipt, seconds) => {
-        if (lost-- > 0) throw new Error('process killed');
-        await retryLater(receipt, seconds);
-      },
-    };
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([180, 120]);
-    expect(requests).toHaveLength(2);
-  });
-
-  it('announces the outcome on the next receive if the bus failed after the delivery was recorded', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const publish = loop.deps.publisher.publish;
-    let failures = 1;
-    loop.deps.publisher = {
-      publish: async (...events) => {
-        if (failures-- > 0) throw new Error('bus unavailable');
-        await publish(...events);
-      },
-    };
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([180]);
-    expect(requests).toHaveLength(1);
-    expect(callbackEvents(loop.published)).toEqual([expect.objectContaining({ detailType: 'CallbackDelivered' })]);
-  });
-
-  it("signs each tenant's callbacks with that tenant's secret, and no other's", async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const otherSecret = await loop.createSecret('tenant_other');
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/test`));
-    await loop.onRecognitionCompleted(labelsDetected('blob_2', `${origin}/other`, 'tenant_other'));
-    await loop.runUntilIdle();
-
-    const to = (path: string) => requests.find((request) => request.path === path);
-    expect(verified(loop.secret, to('/test'))).toMatchObject({ data: { blob_id: 'blob_1' } });
-    expect(verified(otherSecret, to('/other'))).toMatchObject({ data: { blob_id: 'blob_2' } });
-    expect(() => verified(otherSecret, to('/test'))).toThrow();
-    expect(() => verified(loop.secret, to('/other'))).toThrow();
-    expect(to('/other')?.headers['webhook-signature']?.toString().split(' ')).toHaveLength(1);
-    expect(callbackEvents(loop.published)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ blob_id: 'blob_1', tenant_id: TEST_TENANT_ID }),
-        expect.objectContaining({ blob_id: 'blob_2', tenant_id: 'tenant_other' }),
-      ]),
-    );
-  });
-
-  it('signs with the old and the new secret during a rotation overlap, and with the new one alone after it', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const old = loop.secret;
-    // An overlap of one second: receivers refuse timestamps far from their clock, so the test cannot jump hours.
-    const fresh = await loop.rotateSecret(TEST_TENANT_ID, 1 / 3600);
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    await loop.runUntilIdle();
-    expect(() => verified(old, requests[0])).not.toThrow();
-    expect(() => verified(fresh, requests[0])).not.toThrow();
-
-    loop.advance(1);
-    await loop.onRecognitionCompleted(labelsDetected('blob_2', `${origin}/`));
-    await loop.runUntilIdle();
-    expect(() => verified(fresh, requests[1])).not.toThrow();
-    expect(() => verified(old, requests[1])).toThrow();
-  });
-
-  it('leaves a message unclaimed, with no attempt used up, while its tenant has no secret, and sends it once there is one', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`, 'tenant_new'));
-    const response = await loop.deliverCallback(loop.receive());
-    expect(response.batchItemFailures).toHaveLength(1);
-    expect(requests).toHaveLength(0);
-    expect(await loop.deps.store.get('blob_1')).toMatchObject({ status: 'pending', attempts: 0 });
-
-    const secret = await loop.createSecret('tenant_new');
-    // Back after the queue's visibility timeout.
-    expect(await loop.runUntilIdle()).toEqual([180]);
-    expect(requests).toHaveLength(1);
-    expect(verified(secret, requests[0])).toMatchObject({ data: { blob_id: 'blob_1' } });
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackDelivered', tenant_id: 'tenant_new', attempts: 1 }),
-    ]);
-  });
-
-  it("delivers a message queued before tenants existed, signed with its delivery's tenant's secret", async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    const [queued] = loop.receive().Records;
-    if (!queued) throw new Error('nothing queued');
-    loop.queues.delete('webhooks.DeliveryQueue', queued.receiptHandle);
-    await loop.deps.queue.send({ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1') });
-    await loop.runUntilIdle();
-    expect(verified(loop.secret, requests[0])).toMatchObject({ data: { blob_id: 'blob_1' } });
-  });
-
-  it('leaves the message for later, with no attempt used up, while the signing secret cannot be read', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const signerFor = loop.deps.signerFor;
-    let failures = 1;
-    loop.deps.signerFor = async (tenantId) => {
-      if (failures-- > 0) throw new Error('KMSInvalidStateException');
-      return signerFor(tenantId);
-    };
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    expect(await loop.runUntilIdle()).toEqual([180]);
-    expect(requests).toHaveLength(1);
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackDelivered', attempts: 1 }),
-    ]);
-  });
-
-  it("finishes a delivered callback's follow-up without asking for its tenant's secret", async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    await loop.runVisible({ crashBeforeDelete: true });
-    loop.deps.signerFor = async () => {
-      throw new Error('no secret should be needed');
-    };
-    expect(await loop.runUntilIdle()).toEqual([180]);
-    expect(requests).toHaveLength(1);
-    expect(loop.depth()).toEqual({ queue: 0, dlq: 0 });
-  });
-
-  // The one place a second message can still go out: the receiver got it, but the process died before the
-  // outcome was recorded. The retry carries the same webhook-id, so the receiver can drop it.
-  it('resends with the same webhook-id when the process died after sending and before recording', async () => {
-    const { origin, requests } = await start();
-    const loop = await buildDeliveryLoop();
-    const send = loop.deps.send;
-    let died = false;
-    loop.deps.send = async (request) => {
-      const result = await send(request);
-      if (!died) {
-        died = true;
-        throw new Error('process killed before the result was recorded');
-      }
-      return result;
-    };
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `${origin}/`));
-    await loop.runUntilIdle();
-    expect(requests).toHaveLength(2);
-    expect(requests[1]?.headers['webhook-id']).toBe(requests[0]?.headers['webhook-id']);
-    expect(callbackEvents(loop.published)).toEqual([
-      expect.objectContaining({ detailType: 'CallbackDelivered', attempts: 2 }),
-    ]);
-  });
-
-  it('fails the attempt, without sending, when the callback host now resolves to loopback', async () => {
-    const { origin, requests } = await start();
-    const port = new URL(origin).port;
-    const loop = await buildDeliveryLoop({ retrySchedule: [], allowHosts: [], resolve: async () => ['127.0.0.1'] });
-    await loop.onRecognitionCompleted(labelsDetected('blob_1', `https://hooks.example.com:${port}/`));
-    await loop.runUntilIdle();
-    expect(requests).toHaveLength(0);
-    expect(await loop.deps.store.get('blob_1')).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      lastStatusCode: undefined,
-      lastError: 'callback_url host resolves to a loopback address',
-    });
-    expect(callbackEvents(loop.published)).toEqual([
-      {
-        detailType: 'CallbackFailed',
-        blob_id: 'blob_1',
-        tenant_id: TEST_TENANT_ID,
-        webhook_id: webhookIdForBlob('blob_1'),
-        attempts: 1,
-        last_attempt_at: expect.any(String),
-      },
-    ]);
-  });
 
   it('attempts a batch in parallel and reports only the records left for a retry', async () => {
-    const { origin } = await start((request, _index, response) =>
-      response.writeHead(request.path === '/ok' ? 204 : 500).end(),
-    );
-    const loop = await buildDeliveryLoop();
-    await loop.onRecognitionCompleted(labelsDetected('blob_ok', `${origin}/ok`));
-    await loop.onRecognitionCompleted(labelsDetected('blob_ko', `${origin}/ko`));
+    const receiver = await okOnly();
+    const loop = await deliveryLoop();
+    await loop.enqueue(labelsDetected('blob_ok', `${receiver.origin}/ok`));
+    await loop.enqueue(labelsDetected('blob_ko', `${receiver.origin}/ko`));
     const event = loop.receive();
-    const response = await loop.deliverCallback(event);
-    const failing = event.Records.find((record) => JSON.parse(record.body).blob_id === 'blob_ko');
+
+    const response = await loop.deliverBatch(event);
+
+    const failing = event.Records.find((record) => blobOf(record) === 'blob_ko');
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: failing?.messageId }] });
+    expect(receiver.requests.map((request) => request.path).sort()).toEqual(['/ko', '/ok']);
   });
 
   it('reports a message it cannot read as a batch item failure, so the queue dead-letters it in the end', async () => {
-    const loop = await buildDeliveryLoop();
+    const loop = await deliveryLoop();
     await loop.deps.queue.send({ blob_id: 'b', webhook_id: 'w' });
-    const event = loop.receive();
-    const record = event.Records[0];
+    const [record] = loop.receive().Records;
     if (!record) throw new Error('no record');
-    const response = await loop.deliverCallback({ Records: [{ ...record, body: 'not json' }] });
+
+    const response = await loop.deliverBatch({ Records: [{ ...record, body: 'not json' }] });
+
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(logs().lines).toMatchObject([
+      { level: 'ERROR', message: 'delivery message failed', message_id: record.messageId },
+    ]);
+  });
+
+  it("tags each record's log lines with its own blob and tenant, and the Lambda request", async () => {
+    const receiver = await okOnly();
+    const loop = await deliveryLoop();
+    await loop.createSecret('tenant_b');
+    await loop.enqueue(labelsDetected('blob_ok', `${receiver.origin}/ok`));
+    await loop.enqueue(labelsDetected('blob_ko', `${receiver.origin}/ko`, 'tenant_b'));
+
+    await loop.deliverBatch(loop.receive());
+
+    const lines = logs().lines.filter((line) => line.service === 'webhooks');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: 'callback delivered', blob_id: 'blob_ok', tenant_id: TEST_TENANT_ID }),
+        expect.objectContaining({
+          message: 'callback attempt failed; will retry',
+          blob_id: 'blob_ko',
+          tenant_id: 'tenant_b',
+          function_name: 'imgrec-webhooks-dev-deliverCallback',
+        }),
+      ]),
+    );
+    for (const line of lines) {
+      expect(line).toEqual(expect.objectContaining({ blob_id: expect.any(String), tenant_id: expect.any(String) }));
+    }
+  });
+
+  it('counts the attempts, deliveries, final failures and dead letters of its batches', async () => {
+    const receiver = await okOnly();
+    const loop = await deliveryLoop({ retrySchedule: [1] });
+    await loop.enqueue(labelsDetected('blob_ok', `${receiver.origin}/ok`));
+    await loop.enqueue(labelsDetected('blob_gone', `${receiver.origin}/gone`));
+    await loop.enqueue(labelsDetected('blob_ko', `${receiver.origin}/ko`));
+
+    await loop.runUntilIdle();
+
+    // blob_ok: one attempt, delivered. blob_gone: one attempt, failed (410). blob_ko: two attempts, failed, DLQ.
+    const text = await loop.counters.text();
+    expect(text).toContain('imgrec_callback_attempts_total{service="webhooks"} 4');
+    expect(text).toContain('imgrec_callbacks_delivered_total{service="webhooks"} 1');
+    expect(text).toContain('imgrec_callbacks_failed_total{service="webhooks"} 2');
+    expect(text).toContain('imgrec_callbacks_dead_lettered_total{service="webhooks"} 1');
   });
 });

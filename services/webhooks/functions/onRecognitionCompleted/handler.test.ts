@@ -1,107 +1,63 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventSchemaError, buildLogger, webhookIdForBlob, type BusEvent } from '@imgrec/shared';
-import { openDatabase } from '@imgrec/shared/local';
-import type { Context } from 'aws-lambda';
-import { buildSqliteDeliveryStore } from '../../src/adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
-import type { DeliveryMessage } from '../../src/delivery/delivery.js';
-import type { EnqueueDeps } from '../../src/enqueueDelivery/enqueueDelivery.js';
-import { TEST_TENANT_ID, labelsDetected, recognitionFailed } from '../../src/testing/outcomeEvents.js';
+import { EventSchemaError, type BusEvent } from '@imgrec/shared';
+import { lambdaContextOf } from '@imgrec/shared/testing';
+import { buildEnqueueDeps } from '../../src/testing/buildEnqueueDeps.js';
+import { logsPerTest } from '../../src/testing/logsPerTest.js';
+import { labelsDetected } from '../../src/testing/outcomeEvents.js';
 import { buildHandler } from './handler.js';
 
-const context = {} as Context;
+const CALLBACK_URL = 'https://hooks.example.com/imgrec';
 
-/** The store is the real SQLite adapter in memory; the queue only records what it is sent. */
+/** The function over the real SQLite store and local queue, in memory, logging with the service's logger. */
 const setup = () => {
-  const sent: DeliveryMessage[] = [];
-  const deps: EnqueueDeps = {
-    store: buildSqliteDeliveryStore(openDatabase(':memory:')),
-    queue: {
-      send: async (message) => {
-        sent.push(message);
-      },
-      retryLater: async () => undefined,
-      deadLetter: async () => undefined,
-    },
-    now: () => new Date('2026-11-27T12:00:04.000Z'),
-    log: buildLogger({}, { write: () => undefined }),
+  const { deps, queued } = buildEnqueueDeps();
+  const handler = buildHandler(() => deps);
+  return {
+    deps,
+    queued,
+    handle: (event: BusEvent) => handler(event, lambdaContextOf('webhooks', 'onRecognitionCompleted')),
   };
-  return { deps, sent, handler: buildHandler(() => deps) };
 };
 
-describe('onRecognitionCompleted', () => {
-  it("saves the signed-to-be message once, as the blob's tenant's, and queues its delivery", async () => {
-    const { deps, sent, handler } = setup();
-    await handler(labelsDetected('blob_1', 'https://hooks.example.com/imgrec', 'tenant_a'), context);
+describe('onRecognitionCompleted handler', () => {
+  const logs = logsPerTest();
 
-    expect(sent).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1'), tenant_id: 'tenant_a' }]);
-    const delivery = await deps.store.get('blob_1');
-    expect(delivery).toMatchObject({
-      tenantId: 'tenant_a',
-      webhookId: webhookIdForBlob('blob_1'),
-      url: 'https://hooks.example.com/imgrec',
-      eventType: 'blob.labels_detected',
-      status: 'pending',
-      attempts: 0,
-    });
-    expect(JSON.parse(delivery?.payload ?? '')).toMatchObject({
-      type: 'blob.labels_detected',
-      timestamp: '2026-11-27T12:00:03.000Z',
-      data: { blob_id: 'blob_1', status: 'succeeded', callback: { status: 'pending', attempts: 0 } },
-    });
+  it("queues the blob's callback, logging with the event's blob and tenant and the Lambda request", async () => {
+    const { deps, handle, queued } = setup();
+
+    await handle(labelsDetected('blob_1', CALLBACK_URL, 'tenant_a'));
+
+    expect(queued()).toHaveLength(1);
+    expect(await deps.store.get('blob_1')).toMatchObject({ tenantId: 'tenant_a', status: 'pending' });
+    expect(logs().lines).toEqual([
+      expect.objectContaining({
+        message: 'callback queued',
+        blob_id: 'blob_1',
+        tenant_id: 'tenant_a',
+        function_name: 'imgrec-webhooks-dev-onRecognitionCompleted',
+      }),
+    ]);
   });
 
-  it('queues a failed recognition as blob.recognition_failed', async () => {
-    const { deps, handler } = setup();
-    await handler(recognitionFailed('blob_1', 'https://hooks.example.com/'), context);
-    expect(await deps.store.get('blob_1')).toMatchObject({ eventType: 'blob.recognition_failed' });
-  });
+  it('keeps no blob of one invocation on the log lines of the next', async () => {
+    const { deps, handle } = setup();
+    await handle(labelsDetected('blob_1', CALLBACK_URL, 'tenant_a'));
+    deps.log.info('between invocations');
 
-  it('queues nothing more for a duplicated event or a second outcome of the same blob', async () => {
-    const { sent, handler, deps } = setup();
-    await handler(labelsDetected('blob_1', 'https://hooks.example.com/'), context);
-    await deps.store.claim('blob_1', { messageId: 'm1', now: new Date() });
-    await handler(labelsDetected('blob_1', 'https://hooks.example.com/'), context);
-    await handler(recognitionFailed('blob_1', 'https://hooks.example.com/'), context);
-    expect(sent).toHaveLength(1);
-  });
-
-  it('queues again when the first message may have been lost between saving and queueing', async () => {
-    const { sent, handler, deps } = setup();
-    const send = deps.queue.send;
-    let failures = 1;
-    deps.queue = {
-      ...deps.queue,
-      send: async (message) => {
-        if (failures-- > 0) throw new Error('queue unavailable');
-        await send(message);
-      },
-    };
-    await expect(handler(labelsDetected('blob_1', 'https://hooks.example.com/'), context)).rejects.toThrow(
-      'queue unavailable',
-    );
-    // EventBridge retries the event; the delivery exists but never had an attempt.
-    await handler(labelsDetected('blob_1', 'https://hooks.example.com/'), context);
-    expect(sent).toEqual([{ blob_id: 'blob_1', webhook_id: webhookIdForBlob('blob_1'), tenant_id: TEST_TENANT_ID }]);
-  });
-
-  it('ignores an outcome without a callback_url', async () => {
-    const { deps, sent, handler } = setup();
-    await handler(labelsDetected('blob_1', undefined), context);
-    expect(sent).toEqual([]);
-    expect(await deps.store.get('blob_1')).toBeUndefined();
+    expect(logs().lines[1]).toEqual(expect.objectContaining({ message: 'between invocations' }));
+    expect(logs().lines[1]).not.toHaveProperty('blob_id');
   });
 
   it('throws on an event that does not match the catalogue, so EventBridge retries and dead-letters it', async () => {
-    const { handler } = setup();
-    const forged = { ...labelsDetected('blob_1', 'https://hooks.example.com/'), source: 'imgrec.uploads' } as BusEvent;
-    await expect(handler(forged, context)).rejects.toBeInstanceOf(EventSchemaError);
-    const broken = labelsDetected('blob_1', 'https://hooks.example.com/');
-    await expect(
-      handler({ ...broken, detail: { ...broken.detail, labels: 'dog' } } as never, context),
-    ).rejects.toBeInstanceOf(EventSchemaError);
-    const { tenant_id: _missing, ...withoutTenant } = broken.detail;
-    await expect(handler({ ...broken, detail: withoutTenant } as never, context)).rejects.toBeInstanceOf(
+    const { handle, queued } = setup();
+    const forged = { ...labelsDetected('blob_1', CALLBACK_URL), source: 'imgrec.uploads' } as BusEvent;
+    await expect(handle(forged)).rejects.toBeInstanceOf(EventSchemaError);
+    const broken = labelsDetected('blob_1', CALLBACK_URL);
+    await expect(handle({ ...broken, detail: { ...broken.detail, labels: 'dog' } } as never)).rejects.toBeInstanceOf(
       EventSchemaError,
     );
+    const { tenant_id: _missing, ...withoutTenant } = broken.detail;
+    await expect(handle({ ...broken, detail: withoutTenant } as never)).rejects.toBeInstanceOf(EventSchemaError);
+    expect(queued()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { generateWebhookSecret, type WebhookSigner } from '@imgrec/shared';
 import { openDatabase } from '@imgrec/shared/local';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,10 @@ const T0 = Date.parse('2026-11-27T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const MINUTE = 60_000;
 
-/** The real SQLite store in memory, counting its reads; and a clock the test moves. */
+/**
+ * The real SQLite store in memory, counting its reads. The clock is the system's, faked and moved by the tests:
+ * Powertools Parameters dates what it keeps with Date.now().
+ */
 const setup = () => {
   const store = buildSqliteTenantSecretStore(openDatabase(':memory:'), buildAesGcmSecretCipher(randomBytes(32)));
   let reads = 0;
@@ -28,31 +31,29 @@ const setup = () => {
     },
     add: store.add,
   };
-  const clock = { now: T0 };
   const add = async (tenantId: string, options: { createdAt?: number; expiresAt?: number } = {}) => {
     const secret = generateWebhookSecret();
     await store.add(tenantId, {
       secret_id: `sec_${randomBytes(4).toString('hex')}`,
       secret,
-      created_at: iso(options.createdAt ?? clock.now),
+      created_at: iso(options.createdAt ?? Date.now()),
       ...(options.expiresAt !== undefined && { expires_at: iso(options.expiresAt) }),
     });
     return secret;
   };
   return {
     store: counted,
-    clock,
     add,
     reads: () => reads,
     failNextRead: () => (failNextRead = true),
-    now: () => new Date(clock.now),
+    now: () => new Date(),
   };
 };
 
 /** Which of `secrets` verify a message that `sign` signed. */
 const verifiedBy = (sign: WebhookSigner, secrets: readonly string[]): boolean[] => {
   const body = '{"type":"blob.labels_detected"}';
-  // Signed now: receivers refuse a timestamp more than 5 minutes off the wall clock, whatever the test's clock says.
+  // Signed at the test's clock, which the verifier reads too.
   const headers = sign({ id: 'msg_1', timestamp: new Date(), body });
   return secrets.map((secret) => {
     try {
@@ -65,6 +66,16 @@ const verifiedBy = (sign: WebhookSigner, secrets: readonly string[]): boolean[] 
 };
 
 describe('buildSignerFor', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({
+      now: T0,
+      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate'],
+    });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it("signs with every current secret of the tenant, and with no other tenant's", async () => {
     const { store, add, now } = setup();
     const [older, newer] = [await add('tenant_a', { createdAt: T0 - MINUTE }), await add('tenant_a')];
@@ -79,13 +90,13 @@ describe('buildSignerFor', () => {
   });
 
   it('stops signing with a secret once it has expired', async () => {
-    const { store, add, clock, now } = setup();
+    const { store, add, now } = setup();
     const leaving = await add('tenant_a', { createdAt: T0 - MINUTE, expiresAt: T0 + MINUTE });
     const current = await add('tenant_a');
     const signerFor = buildSignerFor(store, { now });
 
     expect(verifiedBy(await signerFor('tenant_a'), [leaving, current])).toEqual([true, true]);
-    clock.now = T0 + MINUTE;
+    jest.setSystemTime(T0 + MINUTE);
     expect(verifiedBy(await signerFor('tenant_a'), [leaving, current])).toEqual([false, true]);
   });
 
@@ -108,34 +119,34 @@ describe('buildSignerFor', () => {
   });
 
   it('with a cache, reads a tenant once per period, one read for calls at the same time, and sees a rotation after it', async () => {
-    const { store, add, clock, now, reads } = setup();
+    const { store, add, now, reads } = setup();
     const first = await add('tenant_a');
-    const signerFor = buildSignerFor(store, { now, cacheTtlMs: 5 * MINUTE });
+    const signerFor = buildSignerFor(store, { now, maxAgeSeconds: 300 });
 
     await Promise.all([signerFor('tenant_a'), signerFor('tenant_a'), signerFor('tenant_a')]);
     const second = await add('tenant_a');
-    clock.now = T0 + 5 * MINUTE - 1;
+    jest.setSystemTime(T0 + 5 * MINUTE - 1);
     expect(verifiedBy(await signerFor('tenant_a'), [first, second])).toEqual([true, false]);
     expect(reads()).toBe(1);
 
-    clock.now = T0 + 5 * MINUTE;
+    jest.setSystemTime(T0 + 5 * MINUTE + 1);
     expect(verifiedBy(await signerFor('tenant_a'), [first, second])).toEqual([true, true]);
     expect(reads()).toBe(2);
   });
 
   it('with a cache, still stops signing with a secret the moment it expires', async () => {
-    const { store, add, clock, now } = setup();
+    const { store, add, now } = setup();
     const leaving = await add('tenant_a', { createdAt: T0 - MINUTE, expiresAt: T0 + MINUTE });
     const current = await add('tenant_a');
-    const signerFor = buildSignerFor(store, { now, cacheTtlMs: 5 * MINUTE });
+    const signerFor = buildSignerFor(store, { now, maxAgeSeconds: 300 });
     await signerFor('tenant_a');
-    clock.now = T0 + MINUTE;
+    jest.setSystemTime(T0 + MINUTE);
     expect(verifiedBy(await signerFor('tenant_a'), [leaving, current])).toEqual([false, true]);
   });
 
   it('with a cache, keeps neither a failed read nor a tenant found without secrets', async () => {
     const { store, add, now, reads, failNextRead } = setup();
-    const signerFor = buildSignerFor(store, { now, cacheTtlMs: 5 * MINUTE });
+    const signerFor = buildSignerFor(store, { now, maxAgeSeconds: 300 });
     failNextRead();
     await expect(signerFor('tenant_a')).rejects.toThrow('store unavailable');
     await expect(signerFor('tenant_a')).rejects.toBeInstanceOf(MissingWebhookSecretError);

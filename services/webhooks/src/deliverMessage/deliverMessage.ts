@@ -6,6 +6,11 @@ import { parseRetryAfter, retryDelaySeconds } from '../retryDelay/retryDelay.js'
 /** "processed": the queue may drop the message. "retry": leave it; it comes back after the delay it was given. */
 export type MessageOutcome = 'processed' | 'retry';
 
+export type DeliverMessageDeps = Pick<
+  WebhooksDeps,
+  'store' | 'queue' | 'send' | 'signerFor' | 'publisher' | 'retrySchedule' | 'now' | 'random' | 'log' | 'metrics'
+>;
+
 const isSuccess = (result: SendResult): boolean =>
   result.kind === 'response' && result.statusCode >= 200 && result.statusCode < 300;
 
@@ -16,7 +21,12 @@ const failureOf = (result: SendResult): string => {
 };
 
 /** How an attempt ended: 2xx delivers, 410 stops, anything else is retried until the schedule ends. */
-const judge = (delivery: Delivery, result: SendResult, deps: WebhooksDeps, finishedAt: Date): AttemptRecord => {
+const judge = (
+  delivery: Delivery,
+  result: SendResult,
+  deps: Pick<WebhooksDeps, 'retrySchedule' | 'random'>,
+  finishedAt: Date,
+): AttemptRecord => {
   const statusCode = result.kind === 'response' ? result.statusCode : undefined;
   if (isSuccess(result) && statusCode !== undefined) return { result: 'delivered', statusCode };
   const error = failureOf(result);
@@ -65,13 +75,18 @@ const outcomeEvent = (delivery: Delivery): DomainEvent => {
  * a delivery whose schedule ran out, move the message to the DLQ. The move comes last because it also removes the
  * message from the queue; if the process dies before it, the message comes back and finishes the job.
  */
-const finish = async (delivery: Delivery, message: ReceivedMessage, deps: WebhooksDeps): Promise<MessageOutcome> => {
+const finish = async (
+  delivery: Delivery,
+  message: ReceivedMessage,
+  deps: DeliverMessageDeps,
+): Promise<MessageOutcome> => {
   if (!delivery.outcomePublished) {
     await deps.publisher.publish(outcomeEvent(delivery));
     await deps.store.markOutcomePublished(delivery.blobId);
   }
   if (delivery.status === 'failed' && delivery.deadLetter) {
     await deps.queue.deadLetter(message);
+    deps.metrics.count('callbacks_dead_lettered');
     deps.log.warn('callback dead-lettered', {
       blob_id: delivery.blobId,
       tenant_id: delivery.tenantId,
@@ -87,11 +102,12 @@ const attempt = async (
   delivery: Delivery,
   message: ReceivedMessage,
   sign: WebhookSigner,
-  deps: WebhooksDeps,
+  deps: DeliverMessageDeps,
 ): Promise<MessageOutcome> => {
   const startedAt = new Date(delivery.lastAttemptAt as string);
   const headers = sign({ id: delivery.webhookId, timestamp: startedAt, body: delivery.payload });
   const result = await deps.send({ url: delivery.url, headers, body: delivery.payload });
+  deps.metrics.count('callback_attempts');
   const finishedAt = deps.now();
   const record = judge(delivery, result, deps, finishedAt);
   const fields = {
@@ -119,8 +135,13 @@ const attempt = async (
     await deps.queue.retryLater(message.receiptHandle, secondsUntil(record.nextAttemptAt, finishedAt));
     return 'retry';
   }
-  if (record.result === 'delivered') deps.log.info('callback delivered', fields);
-  else deps.log.warn('callback failed for good', { ...fields, error: record.error, dead_letter: record.deadLetter });
+  if (record.result === 'delivered') {
+    deps.metrics.count('callbacks_delivered');
+    deps.log.info('callback delivered', fields);
+  } else {
+    deps.metrics.count('callbacks_failed');
+    deps.log.warn('callback failed for good', { ...fields, error: record.error, dead_letter: record.deadLetter });
+  }
   return finish(recorded, message, deps);
 };
 
@@ -133,7 +154,7 @@ const attempt = async (
  *   secret, the secrets unreadable), or a store/queue/bus call fails; the message then stays in the queue and is
  *   retried after its visibility timeout.
  */
-export const deliverMessage = async (message: ReceivedMessage, deps: WebhooksDeps): Promise<MessageOutcome> => {
+export const deliverMessage = async (message: ReceivedMessage, deps: DeliverMessageDeps): Promise<MessageOutcome> => {
   const { blob_id: blobId } = deliveryMessageSchema.parse(JSON.parse(message.body));
   const now = deps.now();
   // The signer comes before the claim, which counts an attempt: without a usable secret the message waits, its

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { WebhookSecretError, generateWebhookSecret, parseWebhookSecrets } from '@imgrec/shared';
+import { ConfigError, WebhookSecretError, generateWebhookSecret, parseWebhookSecrets } from '@imgrec/shared';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localTenantSecretStore } from '../localTenantSecretStore/localTenantSecretStore.js';
+import { localTenantSecretStore } from '../adminLocal.js';
 import { rotateTenantSecret } from '../tenantSecrets/tenantSecrets.js';
 import { DEV_TENANT_ID, ensureDevWebhookSecret, readDevWebhookSecrets } from './devWebhookSecret.js';
 
@@ -50,7 +50,7 @@ describe('the dev tenant’s webhook secret', () => {
     expect(existsSync(dataDir)).toBe(false);
     expect(await readDevWebhookSecrets(dataDir, env)).toEqual(configured);
     await expect(ensureDevWebhookSecret(dataDir, { IMGREC_WEBHOOK_SECRET: 'whsec_short' })).rejects.toBeInstanceOf(
-      WebhookSecretError,
+      ConfigError,
     );
   });
 

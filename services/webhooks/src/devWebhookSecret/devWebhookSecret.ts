@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { buildAesGcmSecretCipher } from '../adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
 import { readLocalSecretsKey } from '../adapters/localSecretsKey/localSecretsKey.js';
 import { buildSqliteTenantSecretStore } from '../adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
-import { WEBHOOKS_DB_FILE, localTenantSecretStore } from '../localTenantSecretStore/localTenantSecretStore.js';
+import { WEBHOOKS_DB_FILE, localTenantSecretStore } from '../adminLocal.js';
+import { devWebhookSecretsFromEnv } from '../config.js';
 import { createTenantSecret, currentSecrets, newTenantSecret } from '../tenantSecrets/tenantSecrets.js';
+
+export { devWebhookSecretsFromEnv } from '../config.js';
 
 /** The tenant that `npm start` creates for the developer. */
 export const DEV_TENANT_ID = 'dev';
@@ -20,11 +23,6 @@ export interface DevWebhookSecretResult {
   /** Whether this call moved the secret(s) of the legacy `webhook-secret` file into the store. */
   migrated: boolean;
 }
-
-const configuredSecrets = (env: NodeJS.ProcessEnv): string[] | undefined => {
-  const configured = env.IMGREC_WEBHOOK_SECRET?.trim();
-  return configured ? parseWebhookSecrets(configured) : undefined;
-};
 
 /** The secrets of the legacy file, or undefined when there is none. */
 const readLegacySecrets = (file: string): string[] | undefined => {
@@ -43,14 +41,14 @@ const readLegacySecrets = (file: string): string[] | undefined => {
  * `webhook-secret` file: its secret(s) become the dev tenant's and the file is deleted, so receivers keep verifying.
  * Else, if the dev tenant has no current secret, one is generated and returned, for the caller to show once.
  * Safe to repeat: an import that died half-way is finished by the next call, without duplicates.
- * @throws WebhookSecretError when IMGREC_WEBHOOK_SECRET or the legacy file is malformed; Error when the secrets key
- *   file is not 32 bytes long or the data dir cannot be written.
+ * @throws ConfigError when IMGREC_WEBHOOK_SECRET is malformed; WebhookSecretError when the legacy file is; Error when
+ *   the secrets key file is not 32 bytes long or the data dir cannot be written.
  */
 export const ensureDevWebhookSecret = async (
   dataDir: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: NodeJS.ProcessEnv,
 ): Promise<DevWebhookSecretResult> => {
-  if (configuredSecrets(env)) return { generated: undefined, migrated: false };
+  if (devWebhookSecretsFromEnv(env)) return { generated: undefined, migrated: false };
   const legacyFile = join(dataDir, LEGACY_WEBHOOK_SECRET_FILE);
   const legacy = readLegacySecrets(legacyFile);
   const store = localTenantSecretStore(dataDir);
@@ -77,14 +75,11 @@ export const ensureDevWebhookSecret = async (
  * The dev tenant's current secrets, newest first, for a receiver on the developer's machine (`npm run
  * webhooks:listen`): IMGREC_WEBHOOK_SECRET when set; else the store's, or the legacy file's before `npm start`
  * moved it. Creates nothing: empty until the server made the data dir's secrets, so ask again later.
- * @throws WebhookSecretError when IMGREC_WEBHOOK_SECRET or the legacy file is malformed; Error when the secrets key
- *   file is not 32 bytes long, or a stored secret does not decrypt with it.
+ * @throws ConfigError when IMGREC_WEBHOOK_SECRET is malformed; WebhookSecretError when the legacy file is; Error when
+ *   the secrets key file is not 32 bytes long, or a stored secret does not decrypt with it.
  */
-export const readDevWebhookSecrets = async (
-  dataDir: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string[]> => {
-  const configured = configuredSecrets(env);
+export const readDevWebhookSecrets = async (dataDir: string, env?: NodeJS.ProcessEnv): Promise<string[]> => {
+  const configured = devWebhookSecretsFromEnv(env);
   if (configured) return configured;
   const legacy = readLegacySecrets(join(dataDir, LEGACY_WEBHOOK_SECRET_FILE));
   if (legacy) return legacy;

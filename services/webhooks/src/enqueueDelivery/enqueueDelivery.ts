@@ -7,10 +7,10 @@ export type EnqueueResult = 'queued' | 'no_callback' | 'already_queued';
 
 /**
  * Turns a blob outcome with a callback_url into its one delivery: the body is built and saved once, keyed by blob
- * id, with the blob's tenant (whose secrets will sign it), then a message is queued to attempt it. A duplicated or second outcome event for the blob finds the
- * delivery and queues nothing, except when the saved delivery never got its first attempt: the process may have
- * died between saving it and queueing the message, and an extra message is harmless (the first one to claim the
- * delivery owns it; deliverCallback drops the other).
+ * id, with the blob's tenant (whose secrets will sign it), then a message is queued to attempt it. A duplicated or
+ * second outcome event for the blob finds the delivery and queues nothing, except when the saved delivery never got
+ * its first attempt: the process may have died between saving it and queueing the message, and an extra message is
+ * harmless (the first one to claim the delivery owns it; deliverCallback drops the other).
  */
 export const enqueueDelivery = async (event: DomainEvent, deps: EnqueueDeps): Promise<EnqueueResult> => {
   if (!isBlobOutcomeEvent(event) || event.detail.callback_url === undefined) return 'no_callback';

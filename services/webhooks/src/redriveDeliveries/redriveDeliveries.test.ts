@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { webhookIdForBlob } from '@imgrec/shared';
 import { buildDeliveryLoop } from '../testing/buildDeliveryLoop.js';
 import { TEST_TENANT_ID, labelsDetected } from '../testing/outcomeEvents.js';
-import { startTestReceiver, type TestReceiver } from '../testing/startTestReceiver.js';
+import { testReceivers } from '../testing/startTestReceiver.js';
 import { redriveDeliveries } from './redriveDeliveries.js';
 
 const message = (blobId: string, tenantId = TEST_TENANT_ID) => ({
@@ -12,19 +12,15 @@ const message = (blobId: string, tenantId = TEST_TENANT_ID) => ({
 });
 
 describe('redriveDeliveries', () => {
-  let receiver: TestReceiver | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-  });
+  const { start } = testReceivers();
 
   /** Two deliveries dead-lettered against a receiver that fails until `fix()`. */
   const twoDeadLetters = async () => {
     let fixed = false;
-    receiver = await startTestReceiver((_request, _index, response) => response.writeHead(fixed ? 204 : 503).end());
+    const receiver = await start((_request, _index, response) => response.writeHead(fixed ? 204 : 503).end());
     const loop = await buildDeliveryLoop({ retrySchedule: [] });
-    await loop.onRecognitionCompleted(labelsDetected('blob_a', `${receiver.origin}/`));
-    await loop.onRecognitionCompleted(labelsDetected('blob_b', `${receiver.origin}/`));
+    await loop.enqueue(labelsDetected('blob_a', `${receiver.origin}/`));
+    await loop.enqueue(labelsDetected('blob_b', `${receiver.origin}/`));
     await loop.runUntilIdle();
     expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
     const redrive = (blobId?: string) =>
@@ -34,11 +30,11 @@ describe('redriveDeliveries', () => {
 
   /** A dead-lettered delivery of each of two tenants. */
   const twoTenants = async () => {
-    receiver = await startTestReceiver((_request, _index, response) => response.writeHead(503).end());
+    const receiver = await start((_request, _index, response) => response.writeHead(503).end());
     const loop = await buildDeliveryLoop({ retrySchedule: [] });
     await loop.createSecret('tenant_b');
-    await loop.onRecognitionCompleted(labelsDetected('blob_a', `${receiver.origin}/`));
-    await loop.onRecognitionCompleted(labelsDetected('blob_b', `${receiver.origin}/`, 'tenant_b'));
+    await loop.enqueue(labelsDetected('blob_a', `${receiver.origin}/`));
+    await loop.enqueue(labelsDetected('blob_b', `${receiver.origin}/`, 'tenant_b'));
     await loop.runUntilIdle();
     expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
     return {

@@ -1,4 +1,4 @@
-import { MAX_RETRY_DELAY_SECONDS } from '../config/webhooksConfig.js';
+import { MAX_RETRY_DELAY_SECONDS } from '../config.js';
 
 /** Retries are jittered, by up to 10 % of the scheduled delay. */
 const JITTER = 0.1;

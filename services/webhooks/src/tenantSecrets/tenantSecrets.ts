@@ -2,6 +2,8 @@ import { ConflictError, ValidationError, generateWebhookSecret } from '@imgrec/s
 import { randomBytes } from 'node:crypto';
 import type { TenantSecret, TenantSecretStore } from '../ports.js';
 
+export type { ClosableTenantSecretStore, TenantSecret, TenantSecretStore } from '../ports.js';
+
 /** The default overlap of a rotation: how long the old secrets keep signing next to the new one. */
 export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
 

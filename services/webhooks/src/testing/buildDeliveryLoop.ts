@@ -1,10 +1,8 @@
-import { buildLogger, parseBusEvent, type BusEvent, type DomainEvent } from '@imgrec/shared';
-import { LocalQueues, openDatabase } from '@imgrec/shared/local';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseBusEvent, type BusEvent, type DomainEvent } from '@imgrec/shared';
+import { LocalQueues, PrometheusMetrics, openDatabase } from '@imgrec/shared/local';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import got from 'got';
 import { randomBytes } from 'node:crypto';
-import { buildHandler as buildDeliverCallback } from '../../functions/deliverCallback/handler.js';
-import { buildHandler as buildOnRecognitionCompleted } from '../../functions/onRecognitionCompleted/handler.js';
 import { buildAesGcmSecretCipher } from '../adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
 import {
   buildGotCallbackSender,
@@ -18,6 +16,9 @@ import {
 import { buildSqliteDeliveryStore } from '../adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
 import { buildSqliteTenantSecretStore } from '../adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
 import { buildSignerFor } from '../buildSignerFor/buildSignerFor.js';
+import { deliverMessage } from '../deliverMessage/deliverMessage.js';
+import { enqueueDelivery } from '../enqueueDelivery/enqueueDelivery.js';
+import { logger } from '../observability.js';
 import type { WebhooksDeps } from '../ports.js';
 import { createTenantSecret, rotateTenantSecret } from '../tenantSecrets/tenantSecrets.js';
 import { TEST_TENANT_ID } from './outcomeEvents.js';
@@ -30,19 +31,35 @@ export interface DeliveryLoopOptions extends Partial<GotCallbackSenderConfig> {
   random?: () => number;
   /** The queue's backstop, as in serverless.yml. */
   maxReceiveCount?: number;
+  /**
+   * What consumes a batch of the delivery queue: by default deliverMessage on each record, in parallel, reporting
+   * the ones it left for later (or that threw) as failures, which is what the deliverCallback function does; its
+   * tests pass the function itself.
+   */
+  deliverBatch?: (deps: WebhooksDeps) => (event: SQSEvent) => Promise<SQSBatchResponse>;
 }
 
-const context = {} as Context;
+const deliverEachRecord =
+  (deps: WebhooksDeps) =>
+  async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const left = await Promise.all(
+      event.Records.map(async (record) => {
+        const outcome = await deliverMessage(record, deps).catch(() => 'retry' as const);
+        return outcome === 'retry' ? [{ itemIdentifier: record.messageId }] : [];
+      }),
+    );
+    return { batchItemFailures: left.flat() };
+  };
 
 /**
  * The webhooks service wired as in local mode, in memory and on a fake clock that the queue and the secrets share:
  * real SQLite stores (deliveries, and the tenants' encrypted secrets, where the test tenant of the outcome events
- * has one), real SQLite queues with their visibility timeouts and DLQ, the real got sender, real signing, and a bus
- * that records what is published. `runUntilIdle` plays the part of the Lambda event source mapping, jumping the
- * clock to each message's next visibility instead of waiting (tests only).
+ * has one), real SQLite queues with their visibility timeouts and DLQ, the real got sender, real signing, Prometheus
+ * counters, the service's logger, and a bus that records what is published. `runUntilIdle` plays the part of the
+ * Lambda event source mapping, jumping the clock to each message's next visibility instead of waiting (tests only).
  */
 export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
-  const { retrySchedule, random, maxReceiveCount, ...senderConfig } = options;
+  const { retrySchedule, random, maxReceiveCount, deliverBatch: consumer, ...senderConfig } = options;
   let nowMs = Date.now();
   const queues = new LocalQueues(
     openDatabase(':memory:'),
@@ -57,6 +74,7 @@ export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
     () => nowMs,
   );
   const published: DomainEvent[] = [];
+  const counters = new PrometheusMetrics();
   const now = () => new Date(nowMs);
   const secrets = buildSqliteTenantSecretStore(openDatabase(':memory:'), buildAesGcmSecretCipher(randomBytes(32)));
   const { webhook_secret: secret } = await createTenantSecret(secrets, TEST_TENANT_ID, { now: now() });
@@ -77,10 +95,10 @@ export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
     retrySchedule: retrySchedule ?? [5, 300, 1800, 7200, 18000, 36000, 36000],
     now,
     random: random ?? (() => 0),
-    log: buildLogger({}, { write: () => undefined }),
+    log: logger,
+    metrics: counters.forService('webhooks'),
   };
-  const deliverCallback = buildDeliverCallback(() => deps);
-  const onRecognitionCompleted = buildOnRecognitionCompleted(() => deps);
+  const deliverBatch = (consumer ?? deliverEachRecord)(deps);
 
   /** Receives up to 10 visible messages, as the SQS event Lambda would get. */
   const receive = (): SQSEvent => ({
@@ -98,14 +116,14 @@ export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
   });
 
   /**
-   * Runs one batch of the visible messages through deliverCallback and deletes the ones not reported failed,
+   * Runs one batch of the visible messages through the consumer and deletes the ones not reported failed,
    * unless `crashBeforeDelete`: then the process "dies" after the handler returned, and the messages come back
    * after the visibility timeout. Returns how many messages the batch had.
    */
   const runVisible = async (options: { crashBeforeDelete?: boolean } = {}): Promise<number> => {
     const event = receive();
     if (event.Records.length === 0) return 0;
-    const response = await deliverCallback(event, context);
+    const response = await deliverBatch(event);
     if (options.crashBeforeDelete) return event.Records.length;
     const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
     for (const record of event.Records) {
@@ -127,9 +145,12 @@ export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
       (await rotateTenantSecret(secrets, tenantId, { now: now(), ...(overlapHours !== undefined && { overlapHours }) }))
         .webhook_secret,
     published,
+    /** The counters of what the service did, in Prometheus text. */
+    counters,
     deadLetters: buildLocalDeadLetterQueue(queues),
-    onRecognitionCompleted: (event: BusEvent) => onRecognitionCompleted(event, context),
-    deliverCallback: (event: SQSEvent) => deliverCallback(event, context),
+    /** What onRecognitionCompleted does with an outcome event: queue its delivery. */
+    enqueue: (event: BusEvent) => enqueueDelivery(parseBusEvent(event), deps),
+    deliverBatch,
     receive,
     runVisible,
     now: () => nowMs,

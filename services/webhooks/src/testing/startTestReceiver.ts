@@ -1,5 +1,7 @@
+import { afterEach } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { logsPerTest } from './logsPerTest.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -47,5 +49,25 @@ export const startTestReceiver = async (
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+};
+
+/**
+ * For the tests of a describe block: `start` starts a receiver that is closed after the test, and the log lines each
+ * test writes are captured (see {@link logsPerTest}) (tests only).
+ */
+export const testReceivers = () => {
+  const started: TestReceiver[] = [];
+  const logs = logsPerTest();
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((receiver) => receiver.close()));
+  });
+  return {
+    start: async (respond?: Respond): Promise<TestReceiver> => {
+      const receiver = await startTestReceiver(respond);
+      started.push(receiver);
+      return receiver;
+    },
+    logs,
   };
 };

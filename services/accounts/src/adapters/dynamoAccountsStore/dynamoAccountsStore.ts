@@ -9,6 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '@imgrec/shared';
+import { isConditionalCheckFailure, unlessConditionFails } from '@imgrec/shared/aws';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AccountsStore, ApiKeyRecord, Tenant } from '../../ports.js';
@@ -52,9 +53,6 @@ const byCreation =
   <T extends { created_at: string }>(id: (record: T) => string) =>
   (a: T, b: T): number =>
     compareText(a.created_at, b.created_at) || compareText(id(a), id(b));
-
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Why each item of a cancelled transaction failed, in the order of the items; undefined for any other error. */
 const cancellationReasons = (error: unknown): string[] | undefined =>
@@ -144,8 +142,9 @@ export const buildDynamoAccountsStore = (
       (await queryAll(TENANTS_PK)).map(decodeTenant).sort(byCreation((tenant) => tenant.tenant_id)),
 
     setTenantStatus: async (tenantId, status) => {
-      try {
-        const { Attributes } = await client.send(
+      // The condition keeps the update from creating a tenant; an unknown one is answered with undefined.
+      const updated = await unlessConditionFails(
+        client.send(
           new UpdateCommand({
             TableName,
             Key: tenantItemKey(tenantId),
@@ -155,12 +154,9 @@ export const buildDynamoAccountsStore = (
             ExpressionAttributeValues: { ':status': status },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return decodeTenant(Attributes ?? {});
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return undefined;
-        throw error;
-      }
+        ),
+      );
+      return updated && decodeTenant(updated.Attributes ?? {});
     },
 
     createKey: async (key) => {

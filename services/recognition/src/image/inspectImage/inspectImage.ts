@@ -17,8 +17,8 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
 
 /**
- * Checks an upload against the limits of DESIGN §2 before any decoder or model sees it: size, format and
- * dimensions, read from the bytes alone. `head` is the start of the file (all of it, or at least
+ * Checks an upload against the contract's image limits ({@link IMAGE_LIMITS}) before any decoder or model sees it:
+ * size, format and dimensions, read from the bytes alone. `head` is the start of the file (all of it, or at least
  * {@link IMAGE_HEAD_BYTES}); `totalBytes` is the size of the whole file. EXIF orientation is ignored: it swaps the
  * sides, and the limits are the same for both sides.
  *

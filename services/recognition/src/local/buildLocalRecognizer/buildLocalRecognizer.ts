@@ -28,8 +28,8 @@ const DETECTOR_WORKER_URL = new URL('../detectorWorker/detectorWorker.mjs', impo
 export const LOCAL_MODEL: ModelInfo = { provider: 'local', name: 'centernet-coco80', version: humanVersion() };
 
 /**
- * The local-mode recognizer (DESIGN §6): human's CenterNet COCO-80 detector on tfjs WASM, in worker threads behind
- * a queue. Each image is read only when a worker is free, then decoded and labelled in
+ * The local-mode recognizer (see docs/ARCHITECTURE.md, "Recognition"): human's CenterNet COCO-80 detector on tfjs
+ * WASM, in worker threads behind a queue. Each image is read only when a worker is free, then decoded and labelled in
  * the worker. Workers start loading at once; call ready() to wait for them.
  *
  * @throws RangeError when `workers` is not a positive integer.

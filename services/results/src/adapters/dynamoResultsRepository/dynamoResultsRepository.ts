@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { blobViewSchema, tenantIdSchema } from '@imgrec/shared';
+import { unlessConditionFails } from '@imgrec/shared/aws';
 import type { ResultsRecord, ResultsRepository } from '../../ports.js';
 import { MAX_WRITE_ATTEMPTS, earlyCallbackOutcomesSchema } from '../storedRecord/storedRecord.js';
 
@@ -42,9 +43,6 @@ const encode = (blobId: string, version: number, record: ResultsRecord): Results
     }),
   ) as ResultsItem;
 
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 /**
  * The results repository on DynamoDB (aws mode): one item per blob, with the view and early callback outcomes as
  * maps and a `version` that every write checks and bumps, the same compare-and-set the SQLite adapter does. A write
@@ -64,8 +62,8 @@ export const buildDynamoResultsRepository = (
 
   /** Writes `version` of the record if the stored version is still `version - 1`; false when another writer won. */
   const writeVersion = async (blobId: string, version: number, record: ResultsRecord): Promise<boolean> => {
-    try {
-      await client.send(
+    const written = await unlessConditionFails(
+      client.send(
         new PutCommand({
           TableName,
           Item: encode(blobId, version, record),
@@ -77,12 +75,9 @@ export const buildDynamoResultsRepository = (
                 ExpressionAttributeValues: { ':expected': version - 1 },
               }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written !== undefined;
   };
 
   return {

@@ -1,4 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from '@imgrec/shared/aws';
 import type { QuotaCounter } from '../../ports.js';
 import { UPLOADS_TABLE_TTL_ATTRIBUTE } from '../awsDynamoUploadsRepository/awsDynamoUploadsRepository.js';
 
@@ -8,9 +9,6 @@ export interface DynamoQuotaCounterConfig {
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
-
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
  * Daily quota counters on DynamoDB (aws mode): one item per tenant and UTC day (pk `quota#<tenant_id>#<day>`),
@@ -24,8 +22,8 @@ export const buildDynamoQuotaCounter = (
   tryConsume: async (tenantId, utcDay, max) => {
     // The condition lets the first blob of a day through whatever `max` is, so a quota of none is refused here.
     if (max < 1) return false;
-    try {
-      await client.send(
+    const counted = await unlessConditionFails(
+      client.send(
         new UpdateCommand({
           TableName: config.tableName,
           Key: { pk: `quota#${tenantId}#${utcDay}` },
@@ -38,11 +36,8 @@ export const buildDynamoQuotaCounter = (
             ':deleteAfter': Date.parse(`${utcDay}T00:00:00.000Z`) / 1000 + 2 * DAY_SECONDS,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return counted !== undefined;
   },
 });

@@ -34,7 +34,7 @@ describe('buildDynamoUploadsRepository', () => {
   const item = async (pk: string) => (await documents.send(new GetCommand({ TableName: TABLE, Key: { pk } }))).Item;
 
   it('keeps an Idempotency-Key under its tenant with a TTL at the end of its window, and the upload itself none', async () => {
-    const repository = buildDynamoUploadsRepository(documents, { tableName: TABLE, now: () => T0 });
+    const repository = buildDynamoUploadsRepository(documents, { tableName: TABLE, now: () => new Date(T0) });
     await repository.create(record, {
       key: 'order-42',
       requestHash: 'hash',

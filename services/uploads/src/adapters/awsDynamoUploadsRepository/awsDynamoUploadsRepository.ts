@@ -5,6 +5,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '@imgrec/shared';
+import { unlessConditionFails } from '@imgrec/shared/aws';
 import {
   IDEMPOTENCY_WINDOW_MS,
   type CreateUploadResponse,
@@ -15,7 +17,7 @@ import {
 
 export interface DynamoUploadsRepositoryConfig {
   tableName: string;
-  now?: () => number;
+  now?: Clock;
 }
 
 /** The table's TTL attribute (epoch seconds), set on idempotency keys and quota counters, never on uploads. */
@@ -35,9 +37,6 @@ interface IdempotencyItem {
   created_at_ms: number;
   delete_after: number;
 }
-
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const toItem = (record: UploadRecord) => ({
   pk: uploadPk(record.blob_id),
@@ -68,7 +67,8 @@ export const buildDynamoUploadsRepository = (
   config: DynamoUploadsRepositoryConfig,
 ): UploadsRepository => {
   const TableName = config.tableName;
-  const now = config.now ?? Date.now;
+  const clock = config.now ?? (() => new Date());
+  const now = () => clock().getTime();
 
   const get = async (blobId: string) => {
     const { Item } = await client.send(
@@ -96,20 +96,17 @@ export const buildDynamoUploadsRepository = (
       created_at_ms: createdAtMs,
       delete_after: Math.ceil((createdAtMs + IDEMPOTENCY_WINDOW_MS) / 1000),
     };
-    try {
-      await client.send(
+    const claimed = await unlessConditionFails(
+      client.send(
         new PutCommand({
           TableName,
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk) OR created_at_ms < :windowStart',
           ExpressionAttributeValues: { ':windowStart': createdAtMs - IDEMPOTENCY_WINDOW_MS },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return claimed !== undefined;
   };
 
   return {
@@ -131,8 +128,8 @@ export const buildDynamoUploadsRepository = (
     },
 
     markStored: async (blobId, storedAt) => {
-      try {
-        const { Attributes } = await client.send(
+      const marked = await unlessConditionFails(
+        client.send(
           new UpdateCommand({
             TableName,
             Key: { pk: uploadPk(blobId) },
@@ -141,18 +138,17 @@ export const buildDynamoUploadsRepository = (
             ExpressionAttributeValues: { ':storedAt': storedAt },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return Attributes && toRecord(Attributes);
-      } catch (error) {
-        // Unknown blob, or stored before: either way the record as it is answers.
-        if (isConditionalCheckFailure(error)) return get(blobId);
-        throw error;
-      }
+        ),
+      );
+      // Unknown blob, or stored before: either way the record as it is answers.
+      if (marked === undefined) return get(blobId);
+      return marked.Attributes && toRecord(marked.Attributes);
     },
 
     markAnnounced: async (blobId, announcedAt) => {
-      try {
-        await client.send(
+      // Unknown blob, or announced before: the first time stays.
+      await unlessConditionFails(
+        client.send(
           new UpdateCommand({
             TableName,
             Key: { pk: uploadPk(blobId) },
@@ -160,11 +156,8 @@ export const buildDynamoUploadsRepository = (
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(announced_at)',
             ExpressionAttributeValues: { ':announcedAt': announcedAt },
           }),
-        );
-      } catch (error) {
-        // Unknown blob, or announced before: the first time stays.
-        if (!isConditionalCheckFailure(error)) throw error;
-      }
+        ),
+      );
     },
   };
 };

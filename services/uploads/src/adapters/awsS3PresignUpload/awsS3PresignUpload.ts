@@ -1,11 +1,12 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Clock } from '@imgrec/shared';
 import type { PresignUpload } from '../../ports.js';
 
 export interface S3PresignUploadConfig {
   /** The image bucket; the object key is the blob id. */
   bucket: string;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { newBlobId } from '@imgrec/shared';
 import type { DeleteObject } from '../../ports.js';
 
 export interface DeleteObjectHarness {
@@ -10,8 +10,6 @@ export interface DeleteObjectHarness {
   readObject(key: string): Promise<Uint8Array | undefined>;
   stop(): Promise<void>;
 }
-
-const newKey = () => randomBytes(16).toString('base64url');
 
 /**
  * The DeleteObject port's contract: run it against every adapter (the local blob store, S3 on s3rver), so that an
@@ -30,7 +28,7 @@ export const describeDeleteObjectContract = (adapter: string, build: () => Promi
     });
 
     it('deletes a stored object and leaves the others', async () => {
-      const [doomed, kept] = [newKey(), newKey()];
+      const [doomed, kept] = [newBlobId(), newBlobId()];
       await harness.putObject(doomed, Buffer.from('doomed'));
       await harness.putObject(kept, Buffer.from('kept'));
 
@@ -41,11 +39,11 @@ export const describeDeleteObjectContract = (adapter: string, build: () => Promi
     });
 
     it('takes a second delete, or a delete of an object never stored, as done', async () => {
-      const key = newKey();
+      const key = newBlobId();
       await harness.putObject(key, Buffer.from('bytes'));
       await harness.deleteObject(key);
       await expect(harness.deleteObject(key)).resolves.toBeUndefined();
-      await expect(harness.deleteObject(newKey())).resolves.toBeUndefined();
+      await expect(harness.deleteObject(newBlobId())).resolves.toBeUndefined();
     });
   });
 };

@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { buildLogger } from '@imgrec/shared';
+import { createLogger } from '@imgrec/shared';
 import { startS3Emulator } from '@imgrec/shared/aws/testing';
-import { FsBlobStore, openDatabase, startLocalServer } from '@imgrec/shared/local';
+import { FsBlobStore, PrometheusMetrics, openDatabase, startLocalServer } from '@imgrec/shared/local';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -37,9 +37,12 @@ describePresignUploadContract(
     const server = await startLocalServer({
       port,
       host: '127.0.0.1',
+      publicHosts: [],
       routes: [],
       blobStore,
-      log: buildLogger({}, { write: () => undefined }),
+      metrics: new PrometheusMetrics(),
+      // The server logs each request; only its warnings and errors matter here.
+      log: createLogger('local', { level: 'warn' }),
     });
     return {
       presignUpload: async (key, expiresInSeconds, contentLength) =>

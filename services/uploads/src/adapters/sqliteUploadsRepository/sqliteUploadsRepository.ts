@@ -1,3 +1,4 @@
+import type { Clock } from '@imgrec/shared';
 import { LEGACY_TENANT_ID, migrateWhenColumnMissing } from '@imgrec/shared/local';
 import type { Database } from 'better-sqlite3';
 import {
@@ -20,7 +21,8 @@ interface IdempotencyRow {
  * so each method is one transaction and concurrent requests in this process cannot interleave inside it.
  * Idempotency keys are keyed by tenant and key together, so two tenants' keys never meet.
  */
-export const buildSqliteUploadsRepository = (db: Database, now: () => number = Date.now): UploadsRepository => {
+export const buildSqliteUploadsRepository = (db: Database, clock: Clock = () => new Date()): UploadsRepository => {
+  const now = () => clock().getTime();
   db.exec(`
     CREATE TABLE IF NOT EXISTS uploads (blob_id TEXT PRIMARY KEY, record TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS idempotency_keys (

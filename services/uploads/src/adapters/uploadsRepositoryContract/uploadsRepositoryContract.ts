@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Clock } from '@imgrec/shared';
 import {
   IDEMPOTENCY_WINDOW_MS,
   type CreateUploadResponse,
@@ -41,25 +42,25 @@ const underKey = (blobId: string, requestHash: string): IdempotentRequest => ({
  */
 export const describeUploadsRepositoryContract = (
   adapter: string,
-  build: (now: () => number) => UploadsRepository | Promise<UploadsRepository>,
+  build: (now: Clock) => UploadsRepository | Promise<UploadsRepository>,
 ) => {
   describe(`UploadsRepository contract: ${adapter}`, () => {
     it('saves a new upload and reads it back; an unknown blob reads as undefined', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       expect(await repository.create(record('blob-a'))).toEqual({ created: true });
       expect(await repository.get('blob-a')).toEqual(record('blob-a'));
       expect(await repository.get('blob-unknown')).toBeUndefined();
     });
 
     it('keeps an upload without a callback_url without one', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       const { callback_url: _callbackUrl, ...withoutCallback } = record('blob-a');
       await repository.create(withoutCallback);
       expect(await repository.get('blob-a')).toStrictEqual(withoutCallback);
     });
 
     it('records the first time the image was stored, and keeps it when told again', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       await repository.create(record('blob-a'));
       const first = '2026-11-27T12:01:00.000Z';
       expect(await repository.markStored('blob-a', first)).toEqual(record('blob-a', { stored_at: first }));
@@ -70,7 +71,7 @@ export const describeUploadsRepositoryContract = (
     });
 
     it('records the first time the blob was announced, and keeps it when told again', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       await repository.create(record('blob-a'));
       const stored = '2026-11-27T12:01:00.000Z';
       await repository.markStored('blob-a', stored);
@@ -82,14 +83,14 @@ export const describeUploadsRepositoryContract = (
     });
 
     it('marks nothing for a blob it never saved', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       expect(await repository.markStored('blob-unknown', '2026-11-27T12:01:00.000Z')).toBeUndefined();
       await repository.markAnnounced('blob-unknown', '2026-11-27T12:01:00.000Z');
       expect(await repository.get('blob-unknown')).toBeUndefined();
     });
 
     it('remembers the response under its Idempotency-Key', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
       expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
         requestHash: 'hash-a',
@@ -99,7 +100,7 @@ export const describeUploadsRepositoryContract = (
     });
 
     it('keeps each tenant’s Idempotency-Keys apart: the same key of another tenant is another key', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
       expect(await repository.findIdempotent('tnt_b', 'order-42')).toBeUndefined();
       expect(await repository.create(record('blob-b', { tenant_id: 'tnt_b' }), underKey('blob-b', 'hash-b'))).toEqual({
@@ -116,7 +117,7 @@ export const describeUploadsRepositoryContract = (
     });
 
     it('saves nothing under a key already held, and returns the request that holds it', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
       expect(await repository.create(record('blob-b'), underKey('blob-b', 'hash-b'))).toEqual({
         created: false,
@@ -127,7 +128,7 @@ export const describeUploadsRepositoryContract = (
 
     it('frees a key once its 24 hours are over', async () => {
       let clock = T0;
-      const repository = await build(() => clock);
+      const repository = await build(() => new Date(clock));
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
       clock = T0 + IDEMPOTENCY_WINDOW_MS + 1;
       expect(await repository.findIdempotent('tnt_a', 'order-42')).toBeUndefined();
@@ -139,7 +140,7 @@ export const describeUploadsRepositoryContract = (
     });
 
     it('lets exactly one of two concurrent requests claim a key', async () => {
-      const repository = await build(() => T0);
+      const repository = await build(() => new Date(T0));
       const results = await Promise.all([
         repository.create(record('blob-a'), underKey('blob-a', 'hash-a')),
         repository.create(record('blob-b'), underKey('blob-b', 'hash-b')),

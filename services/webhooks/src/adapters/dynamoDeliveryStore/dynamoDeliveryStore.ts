@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookEventType } from '@imgrec/shared';
+import { unlessConditionFails } from '@imgrec/shared/aws';
 import { decideClaim, type ClaimResult, type Delivery, type DeliveryStatus } from '../../delivery/delivery.js';
 import type { DeliveryStore } from '../../ports.js';
 
@@ -67,19 +68,6 @@ const namesUsedIn = (...expressions: string[]) =>
 // Value placeholders are `:` and letters or digits: last_status_code is written as :lastStatusCode.
 const placeholder = (attribute: string) =>
   `:${attribute.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase())}`;
-
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-/** Runs a conditional write; resolves to undefined instead of throwing when its condition did not hold. */
-const unlessConditionFails = async <T>(write: Promise<T>): Promise<T | undefined> => {
-  try {
-    return await write;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return undefined;
-    throw error;
-  }
-};
 
 /**
  * The deliveries table on DynamoDB (aws mode), through the document client, with the SQLite adapter's rules:

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from '@imgrec/shared/aws';
 import { z } from 'zod';
 import type { SecretCipher, TenantSecretStore } from '../../ports.js';
 import {
@@ -26,9 +27,6 @@ interface TenantSecretsItem {
 
 /** What a read needs of an item, checked rather than cast. */
 const storedItemSchema = z.object({ secrets: storedSecretsSchema, version: z.number().int() });
-
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
  * The tenants' webhook secrets on DynamoDB (aws mode): one item per tenant, `{ tenant_id, secrets: [{secret_id,
@@ -63,8 +61,9 @@ export const buildDynamoTenantSecretStore = (
           secrets: withSecretAdded(current?.secrets ?? [], sealed, options.retireOthersAt),
           version: (current?.version ?? 0) + 1,
         };
-        try {
-          await client.send(
+        // Refused when someone wrote in between: read again and recompute.
+        const written = await unlessConditionFails(
+          client.send(
             new PutCommand({
               TableName,
               Item: item,
@@ -76,11 +75,9 @@ export const buildDynamoTenantSecretStore = (
                   }
                 : { ConditionExpression: 'attribute_not_exists(tenant_id)' }),
             }),
-          );
-          return;
-        } catch (error) {
-          if (!isConditionalCheckFailure(error)) throw error;
-        }
+          ),
+        );
+        if (written) return;
       }
       throw new Error(`the webhook secrets of tenant ${tenantId} kept changing while a secret was being added`);
     },

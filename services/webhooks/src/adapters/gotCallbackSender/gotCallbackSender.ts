@@ -2,7 +2,7 @@ import { CallbackUrlRejectedError, buildGuardedLookup, parseCallbackUrl, type Ho
 import type { Got } from 'got';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ATTEMPT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../../config/webhooksConfig.js';
+import { ATTEMPT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../../config.js';
 import type { CallbackSender, SendResult } from '../../ports.js';
 
 export interface GotCallbackSenderConfig {

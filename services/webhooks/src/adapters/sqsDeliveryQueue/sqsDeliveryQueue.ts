@@ -7,7 +7,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { MAX_RETRY_DELAY_SECONDS } from '../../config/webhooksConfig.js';
+import { MAX_RETRY_DELAY_SECONDS } from '../../config.js';
 import type { DeadLetterQueue, DeliveryQueue } from '../../ports.js';
 
 export interface SqsDeliveryQueueConfig {

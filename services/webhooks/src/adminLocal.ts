@@ -1,9 +1,11 @@
 import { openDatabase } from '@imgrec/shared/local';
 import { join } from 'node:path';
-import { buildAesGcmSecretCipher } from '../adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
-import { ensureLocalSecretsKey } from '../adapters/localSecretsKey/localSecretsKey.js';
-import { buildSqliteTenantSecretStore } from '../adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
-import type { ClosableTenantSecretStore } from '../ports.js';
+import { buildAesGcmSecretCipher } from './adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
+import { ensureLocalSecretsKey } from './adapters/localSecretsKey/localSecretsKey.js';
+import { buildSqliteTenantSecretStore } from './adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
+import type { ClosableTenantSecretStore } from './ports.js';
+
+export type { ClosableTenantSecretStore } from './ports.js';
 
 /** The webhooks service's database in the data dir: the file the local platform opens for the service. */
 export const WEBHOOKS_DB_FILE = 'webhooks.db';

@@ -1,25 +1,14 @@
-import { openDatabase } from '@imgrec/shared/local';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSqliteAccountsStore } from './adapters/sqliteAccountsStore/sqliteAccountsStore.js';
-import { DEV_TENANT_ID, generateApiKey, hashApiKey, isWellFormedApiKey } from './apiKeys/apiKeys.js';
-import { registerApiKey } from './manageAccounts/manageAccounts.js';
-import type { AccountsStore, OpenedAccountsStore } from './ports.js';
+import { localAccountsStore } from '../adminLocal/adminLocal.js';
+import { DEV_TENANT_ID, generateApiKey, hashApiKey, isWellFormedApiKey } from '../apiKeys/apiKeys.js';
+import { registerApiKey } from '../manageAccounts/manageAccounts.js';
+import type { AccountsStore } from '../ports.js';
 
-export { DEV_TENANT_ID } from './apiKeys/apiKeys.js';
+export { DEV_TENANT_ID } from '../apiKeys/apiKeys.js';
 
 /** Where local mode keeps the dev tenant's API key, inside the data dir. */
 export const DEV_API_KEY_FILE = 'dev-api-key';
-
-/**
- * The accounts store of a local data dir, `<dataDir>/accounts.db`, for the admin CLI. Safe while `npm start` runs
- * on the same data dir: both open it in WAL mode and write one transaction at a time, and the server sees a
- * revocation at its next request. Close it when done.
- */
-export const localAccountsStore = (dataDir: string): OpenedAccountsStore => {
-  const db = openDatabase(join(dataDir, 'accounts.db'));
-  return { ...buildSqliteAccountsStore(db), close: () => db.close() };
-};
 
 export interface DevTenant {
   /** The dev tenant's API key when this call issued it, for the caller to print once; otherwise undefined. */

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildDynamoAccountsStore } from './adapters/dynamoAccountsStore/dynamoAccountsStore.js';
-import type { OpenedAccountsStore } from './ports.js';
+import { buildDynamoAccountsStore } from '../adapters/dynamoAccountsStore/dynamoAccountsStore.js';
+import type { OpenedAccountsStore } from '../ports.js';
 
 export interface AwsAccountsStoreOptions {
   /** The deployed stage's accounts table: the `AccountsTableName` output of the accounts stack. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { EMULATOR_CLIENT_CONFIG, startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
-import { hashApiKey } from './apiKeys/apiKeys.js';
-import { awsAccountsStore } from './aws.js';
-import { manageAccounts } from './manageAccounts/manageAccounts.js';
-import { createAccountsTable, emulateTransactWriteItems } from './testing/accountsTable.js';
+import { startDynamoEmulator, type DynamoEmulator, operatorEnvFor } from '@imgrec/shared/aws/testing';
+import { hashApiKey } from '../apiKeys/apiKeys.js';
+import { awsAccountsStore } from './adminAws.js';
+import { manageAccounts } from '../manageAccounts/manageAccounts.js';
+import { createAccountsTable, emulateTransactWriteItems } from '../testing/accountsTable.js';
 
 const TABLE = 'imgrec-dev-AccountsTable';
 
@@ -36,13 +36,7 @@ describe('awsAccountsStore', () => {
 
   it('builds its own client with the operator’s AWS settings when given none', async () => {
     // The SDK settings the command takes from its environment, as an operator's shell would have them.
-    jest.replaceProperty(process, 'env', {
-      ...process.env,
-      AWS_REGION: EMULATOR_CLIENT_CONFIG.region,
-      AWS_ACCESS_KEY_ID: EMULATOR_CLIENT_CONFIG.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_CLIENT_CONFIG.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: emulator.endpoint,
-    });
+    jest.replaceProperty(process, 'env', { ...process.env, ...operatorEnvFor(emulator) });
     const store = awsAccountsStore({ tableName: TABLE });
     try {
       await store.createTenant({

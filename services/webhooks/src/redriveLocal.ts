@@ -6,22 +6,6 @@ import { redriveDeliveries, type RedriveOptions, type RedriveReport } from './re
 
 export { LOCAL_DELIVERY_QUEUES } from './adapters/localDeliveryQueue/localDeliveryQueue.js';
 export type { RedriveOptions, RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
-export type { ClosableTenantSecretStore, TenantSecret, TenantSecretStore } from './ports.js';
-export {
-  DEFAULT_ROTATION_OVERLAP_HOURS,
-  MAX_ROTATION_OVERLAP_HOURS,
-  createTenantSecret,
-  rotateTenantSecret,
-  type NewWebhookSecret,
-  type TenantSecretOptions,
-} from './tenantSecrets/tenantSecrets.js';
-export { localTenantSecretStore } from './localTenantSecretStore/localTenantSecretStore.js';
-export {
-  DEV_TENANT_ID,
-  ensureDevWebhookSecret,
-  readDevWebhookSecrets,
-  type DevWebhookSecretResult,
-} from './devWebhookSecret/devWebhookSecret.js';
 
 /**
  * `npm run redrive` in local mode: replays the delivery DLQ of the platform's data dir (all of it, or one blob's or
