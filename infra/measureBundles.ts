@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { unpackBundle } from './runBundle.js';
+import { templateEnvironment } from './templateEnvironment.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const IMPORTS_PER_BUNDLE = 15;
@@ -26,7 +27,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /**
  * Sizes and cold import times of every function zip that `npm run package` left in services/<service>/.serverless.
- * Each handler is imported in aws mode with nothing but its zip around it, several times, and the median kept.
+ * Each handler is imported with nothing but its zip and its template's environment, several times, and the median
+ * kept.
  */
 export const measureBundles = async (): Promise<BundleFigures[]> => {
   const bundles = readdirSync(join(ROOT, 'services')).flatMap((service) => {
@@ -39,6 +41,7 @@ export const measureBundles = async (): Promise<BundleFigures[]> => {
     }
     return zips.map((zip) => ({
       bundle: `${service}/${zip.replace(/\.zip$/, '')}`,
+      env: templateEnvironment(service, zip.replace(/\.zip$/, '')),
       zip: join(packaged, zip),
       handlerFile: unpackBundle(join(packaged, zip)),
       times: [] as number[],
@@ -52,7 +55,7 @@ export const measureBundles = async (): Promise<BundleFigures[]> => {
         ['--input-type=module', '-e', TIME_IMPORT, bundle.handlerFile],
         {
           cwd: dirname(bundle.handlerFile),
-          env: { PATH: process.env.PATH ?? '', IMGREC_MODE: 'aws', AWS_REGION: 'eu-west-1' },
+          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', ...bundle.env },
         },
       );
       bundle.times.push(Number(stdout.trim()));

@@ -20,21 +20,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { awsAccountsStore } from '@imgrec/accounts/aws';
+import { awsAccountsStore } from '@imgrec/accounts/adminAws';
 import { manageAccounts } from '@imgrec/accounts/manageAccounts';
 import { emulateTransactWriteItems } from '../services/accounts/src/testing/accountsTable.js';
 import { UPLOADS_TABLE_TTL_ATTRIBUTE } from '../services/uploads/src/adapters/awsDynamoUploadsRepository/awsDynamoUploadsRepository.js';
 import { dogOnGrass } from '../services/recognition/src/adapters/rekognitionRecognizer/detectLabelsResponses.js';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { awsTenantSecretStore, createTenantSecret, rotateTenantSecret } from '@imgrec/webhooks/aws';
+import { awsTenantSecretStore } from '@imgrec/webhooks/adminAws';
+import { createTenantSecret, rotateTenantSecret } from '@imgrec/webhooks/tenantSecrets';
 import { TEST_TENANT_ID, labelsDetected } from '../services/webhooks/src/testing/outcomeEvents.js';
 import { startTestReceiver, type TestReceiver } from '../services/webhooks/src/testing/startTestReceiver.js';
 import { runBundle, unpackBundle } from './runBundle.js';
+import { templateEnvironment } from './templateEnvironment.js';
 import { startFakeAwsJsonApi, type FakeAwsJsonApi } from './startFakeAwsJsonApi.js';
 
 /**
  * Checks what `npm run package` builds for the five services, offline and without AWS credentials: the generated
- * CloudFormation against what DESIGN §8 and issue 4 require of every queue, rule, role, bucket, table and function;
+ * CloudFormation against what docs/ARCHITECTURE.md and docs/DEPLOY.md promise of every queue, rule, role, bucket, table and function;
  * and the function zips themselves, which must import with nothing around them and, pointed at emulators, carry an
  * image from POST /blobs to its labels.
  */
@@ -398,11 +400,18 @@ describe('function bundles', () => {
 
   for (const service of SERVICES) {
     for (const name of FUNCTIONS[service]) {
-      it(`${service}/${name} imports in aws mode with nothing but its zip`, async () => {
-        expect(await runBundle(handlerOf(service, name), { IMGREC_MODE: 'aws' })).toBe('function');
+      it(`${service}/${name} imports with nothing but its zip and the environment its template sets`, async () => {
+        expect(await runBundle(handlerOf(service, name), templateEnvironment(service, name))).toBe('function');
       });
     }
   }
+
+  it('fails a cold start, not a request, when a setting the template gives is missing', async () => {
+    const { IMGREC_UPLOADS_TABLE: _table, ...incomplete } = templateEnvironment('uploads', 'createUpload');
+    await expect(runBundle(handlerOf('uploads', 'createUpload'), incomplete)).rejects.toThrow(
+      'Missing required environment variable IMGREC_UPLOADS_TABLE',
+    );
+  });
 
   describe('in aws mode against emulators', () => {
     const BUCKET = 'imgrec-test-images';

@@ -1,4 +1,4 @@
-import { ensureDevTenant } from '@imgrec/accounts/local';
+import { ensureDevTenant } from '@imgrec/accounts/devTenant';
 import { localPlatform, startLocalServer, type HttpRoute } from '@imgrec/shared/local';
 import { createLogger } from '@imgrec/shared';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ const listen = async (routes: readonly HttpRoute[]) => {
   const server = await startLocalServer({
     port: 0,
     host: '127.0.0.1',
+    publicHosts: [],
     routes,
     blobStore: localPlatform().blobStore,
     metrics: localPlatform().metrics,

@@ -1,11 +1,11 @@
-import { ensureDevTenant } from '@imgrec/accounts/local';
+import { ensureDevTenant } from '@imgrec/accounts/devTenant';
 import { recognizerWorkersFromEnv } from '@imgrec/recognition/config';
 import { createLogger } from '@imgrec/shared';
-import { localPlatform, startLocalServer } from '@imgrec/shared/local';
-import { ensureDevWebhookSecret } from '@imgrec/webhooks/local';
+import { PRIVATE_UMASK, localPlatform, runAsMultiConcurrentRuntime, startLocalServer } from '@imgrec/shared/local';
+import { ensureDevWebhookSecret } from '@imgrec/webhooks/devWebhookSecret';
 import type { Server } from 'node:http';
 
-/** Shutdown must finish inside 5 s (issue 2); past this the process exits anyway. */
+/** A supervisor waits about 5 s after SIGTERM before it kills; past this the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 4500;
 
 const log = createLogger('local');
@@ -22,6 +22,7 @@ const closeServer = (server: Server) =>
  */
 const main = async () => {
   const startedAt = performance.now();
+  process.umask(PRIVATE_UMASK);
   // Two recognition batches per inference worker, so that the next image already waits at the pool when a worker
   // frees up. The deployed value is a deploy-time parameter (the Rekognition quota), which has no local meaning.
   const platform = localPlatform({
@@ -51,6 +52,7 @@ const main = async () => {
   const server = await startLocalServer({
     port,
     host: process.env.IMGREC_HOST ?? '127.0.0.1',
+    publicHosts: [new URL(platform.config.publicUrl).host],
     routes: platform.functions.routes,
     blobStore: platform.blobStore,
     metrics: platform.metrics,
@@ -82,7 +84,7 @@ const main = async () => {
   process.on('SIGINT', () => stop('SIGINT'));
 };
 
-main().catch((error: unknown) => {
+runAsMultiConcurrentRuntime(main).catch((error: unknown) => {
   log.error('failed to start', { error });
   process.exit(1);
 });

@@ -249,6 +249,47 @@ describe('the local stack, end to end over HTTP', () => {
     expect(output).toContain('"bicycle"');
   });
 
+  describe('observability', () => {
+    it('follows a blob through every service: each log line about it carries its blob_id and tenant_id', async () => {
+      const blobId = await uploadImage(stack, 'coffee.png');
+      await waitForBlob(stack, blobId);
+      await new Promise((wait) => setTimeout(wait, 200));
+      const aboutBlob = stack.logs().filter((line) => line.blob_id === blobId);
+      expect([...new Set(aboutBlob.map((line) => line.service))]).toEqual(
+        expect.arrayContaining(['uploads', 'recognition', 'local']),
+      );
+      for (const line of aboutBlob)
+        expect({ line: line.message, tenant: line.tenant_id }).toEqual({ line: line.message, tenant: 'dev' });
+    });
+
+    it('never lets two requests handled at once log each other’s blob', async () => {
+      const created = await Promise.all(Array.from({ length: 8 }, () => createBlob(stack)));
+      const ids = new Set(created.map((blob) => blob.blob_id));
+      await new Promise((wait) => setTimeout(wait, 200));
+      const blobsByRequest = new Map<unknown, Set<unknown>>();
+      const withRequest = stack.logs().filter((each) => ids.has(each.blob_id as string) && each.function_request_id);
+      for (const line of withRequest) {
+        const seen = blobsByRequest.get(line.function_request_id) ?? new Set();
+        seen.add(line.blob_id);
+        blobsByRequest.set(line.function_request_id, seen);
+      }
+      expect(blobsByRequest.size).toBeGreaterThanOrEqual(8);
+      for (const blobs of blobsByRequest.values()) expect(blobs.size).toBe(1);
+    });
+
+    it('serves the counters at GET /metrics, without a key, in Prometheus text', async () => {
+      const response = await fetch(`${stack.baseUrl}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      const valueOf = (series: string) => Number(new RegExp(`^${series} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      expect(valueOf('imgrec_blobs_created_total\\{service="uploads"\\}')).toBeGreaterThanOrEqual(8);
+      expect(valueOf('imgrec_labels_detected_total\\{service="recognition"\\}')).toBeGreaterThanOrEqual(5);
+      expect(
+        valueOf('imgrec_recognition_failures_total\\{service="recognition",code="unsupported_image_format"\\}'),
+      ).toBeGreaterThanOrEqual(2);
+    });
+  });
+
   it('is still healthy after all of the above', async () => {
     expect((await fetch(`${stack.baseUrl}/health`)).status).toBe(200);
   });

@@ -1,4 +1,5 @@
 import { ImgrecError } from '@imgrec/shared';
+import { PRIVATE_UMASK } from '@imgrec/shared/local';
 import { resolve } from 'node:path';
 import { awsAdminBackend, resolveAdminRegion } from './adminBackend/awsAdminBackend.js';
 import { localAdminBackend } from './adminBackend/localAdminBackend.js';
@@ -18,6 +19,8 @@ const fail = (error: unknown): never => {
 
 /** `npm run admin -- …`: tenants, API keys and webhook secrets, in local mode or on a deployed stage. */
 const main = async () => {
+  // It creates databases and key files in the data dir when the server has not yet: private, as the server's are.
+  process.umask(PRIVATE_UMASK);
   const args = parseAdminArgs(argv);
   if (args.values.help || args.positionals.length === 0) {
     process.stdout.write(`${ADMIN_USAGE}\n`);

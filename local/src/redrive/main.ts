@@ -1,7 +1,7 @@
 import { createLogger, runtimeMode } from '@imgrec/shared';
 import { localPlatform } from '@imgrec/shared/local';
-import { redriveAwsDeliveries } from '@imgrec/webhooks/aws';
-import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries, type RedriveReport } from '@imgrec/webhooks/local';
+import { awsDeliveryResourcesFromEnv, redriveAwsDeliveries } from '@imgrec/webhooks/redriveAws';
+import { LOCAL_DELIVERY_QUEUES, redriveLocalDeliveries, type RedriveReport } from '@imgrec/webhooks/redriveLocal';
 import { parseArgs } from 'node:util';
 import { bindOptionValues } from './bindOptionValues/bindOptionValues.js';
 
@@ -18,6 +18,12 @@ IMGREC_DELIVERY_DLQ_URL (the webhooks stack's outputs), with your AWS credential
 `;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
+
+/** The deployed stage's queues, named as deliverCallback reads them. */
+const awsQueues = () => {
+  const resources = awsDeliveryResourcesFromEnv();
+  return { queue: resources.deliveryQueueUrl, deadLetterQueue: resources.deliveryDlqUrl };
+};
 
 const describeMessage = (message: RedriveReport['replayed'][number]) =>
   [
@@ -45,9 +51,7 @@ const main = async () => {
   const report = aws
     ? await redriveAwsDeliveries(options, log)
     : await redriveLocalDeliveries(localPlatform(), options, log);
-  const { queue, deadLetterQueue } = aws
-    ? { queue: process.env.IMGREC_DELIVERY_QUEUE_URL, deadLetterQueue: process.env.IMGREC_DELIVERY_DLQ_URL }
-    : LOCAL_DELIVERY_QUEUES;
+  const { queue, deadLetterQueue } = aws ? awsQueues() : LOCAL_DELIVERY_QUEUES;
 
   const scope = [
     values.blob === undefined ? '' : ` for blob ${values.blob}`,

@@ -1,6 +1,6 @@
 import { parseWebhookSecrets } from '@imgrec/shared';
-import { readDevWebhookSecrets } from '@imgrec/webhooks/local';
-import { resolve } from 'node:path';
+import { localConfigFromEnv } from '@imgrec/shared/local';
+import { devWebhookSecretsFromEnv, readDevWebhookSecrets } from '@imgrec/webhooks/devWebhookSecret';
 import { parseArgs } from 'node:util';
 import { startWebhookListener } from './startWebhookListener.js';
 
@@ -24,12 +24,10 @@ const secretSource = (flag: string | undefined) => {
     const secrets = parseWebhookSecrets(flag);
     return { secrets: () => secrets, source: '--secret' };
   }
-  const dataDir = resolve(process.env.IMGREC_DATA_DIR ?? '.imgrec');
+  const { dataDir } = localConfigFromEnv();
   return {
     secrets: () => readDevWebhookSecrets(dataDir),
-    source: process.env.IMGREC_WEBHOOK_SECRET?.trim()
-      ? 'IMGREC_WEBHOOK_SECRET'
-      : `the dev tenant's secrets in ${dataDir}`,
+    source: devWebhookSecretsFromEnv() ? 'IMGREC_WEBHOOK_SECRET' : `the dev tenant's secrets in ${dataDir}`,
   };
 };
 

@@ -1,8 +1,8 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsAccountsStore } from '@imgrec/accounts/aws';
-import { awsTenantSecretStore } from '@imgrec/webhooks/aws';
+import { awsAccountsStore } from '@imgrec/accounts/adminAws';
+import { awsTenantSecretStore } from '@imgrec/webhooks/adminAws';
 import type { AdminBackend } from '../runAdminCommand/runAdminCommand.js';
 
 /** A stage name as the stacks are named with it: what `serverless deploy --stage` accepts. */

@@ -1,5 +1,5 @@
-import { localAccountsStore } from '@imgrec/accounts/local';
-import { localTenantSecretStore } from '@imgrec/webhooks/local';
+import { localAccountsStore } from '@imgrec/accounts/adminLocal';
+import { localTenantSecretStore } from '@imgrec/webhooks/adminLocal';
 import type { AdminBackend } from '../runAdminCommand/runAdminCommand.js';
 
 /**

@@ -1,7 +1,7 @@
 import { manageAccounts } from '@imgrec/accounts/manageAccounts';
 import type { OpenedAccountsStore } from '@imgrec/accounts/ports';
 import { ValidationError } from '@imgrec/shared';
-import { createTenantSecret, rotateTenantSecret, type TenantSecretStore } from '@imgrec/webhooks/local';
+import { createTenantSecret, rotateTenantSecret, type TenantSecretStore } from '@imgrec/webhooks/tenantSecrets';
 import { parseArgs } from 'node:util';
 
 /** The stores the admin commands work on: those of the local data dir, or those of a deployed stage. */
