@@ -36,6 +36,17 @@ describe('startWebhookListener', () => {
     expect(printed[0]).toContain('"blob_id": "b1"');
   });
 
+  it('shows a correctly signed empty body as verified, as the reference libraries do', async () => {
+    const secret = generateWebhookSecret();
+    const printed: string[] = [];
+    listener = await startWebhookListener({ port: 0, secrets: [secret], print: (text) => printed.push(text) });
+    const headers = createWebhookSigner(secret)({ id: 'msg_empty', timestamp: new Date(), body: '' });
+    const response = await fetch(listener.url, { method: 'POST', headers });
+    expect(response.status).toBe(204);
+    expect(listener.deliveries).toEqual([expect.objectContaining({ verified: true, payload: undefined })]);
+    expect(printed[0]).toContain('signature verified');
+  });
+
   it('says why a signature does not verify', async () => {
     const printed: string[] = [];
     listener = await startWebhookListener({

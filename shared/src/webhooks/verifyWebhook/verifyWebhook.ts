@@ -1,7 +1,7 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { WebhookBody } from '../buildWebhookBody/buildWebhookBody.js';
 import { WebhookSignatureError } from '../errors.js';
-import { parseWebhookSecrets } from '../webhookSecrets/webhookSecrets.js';
+import { parseVerificationSecrets } from '../webhookSecrets/webhookSecrets.js';
 
 /** Request headers as Node (`req.headers`) or fetch (`request.headers`) give them. */
 export type ReceivedHeaders = Headers | Record<string, string | string[] | undefined>;
@@ -20,29 +20,35 @@ const headerRecord = (headers: ReceivedHeaders): Record<string, string> => {
 
 /**
  * Verifies an imgrec webhook and returns its parsed body. Use it on the raw request body, before any JSON parsing
- * or re-serialization. `secrets` is one `whsec_…` secret, a space-separated list, or an array: the message is
- * accepted if it verifies with any of them (a rotation). Checks follow Standard Webhooks: all three headers
- * present, `webhook-timestamp` within 5 minutes of now, and a `v1` signature that matches. Deduplicate on
- * `webhook-id`: a retried message keeps its id.
+ * or re-serialization. `secrets` is one secret, a space-separated list, or an array: the message is accepted if it
+ * verifies with any of them (a rotation). Secrets are taken as the Standard Webhooks reference libraries take them:
+ * with or without `whsec_`, padded or not. Checks follow Standard Webhooks: all three headers present,
+ * `webhook-timestamp` within 5 minutes of now, and a `v1` signature that matches. Deduplicate on `webhook-id`: a
+ * retried message keeps its id.
+ * @returns the parsed body, or undefined for a correctly signed empty body (imgrec never sends one).
  * @throws WebhookSignatureError (code `invalid_webhook_signature`) when the message does not verify.
- * @throws WebhookSecretError when a secret is malformed.
- * @throws SyntaxError when a correctly signed body is not JSON.
+ * @throws WebhookSecretError when a secret is not base64.
+ * @throws SyntaxError when a correctly signed, non-empty body is not JSON.
  */
 export const verifyWebhook = (
   secrets: string | readonly string[],
   headers: ReceivedHeaders,
-  body: string | Buffer,
-): WebhookBody => {
+  body: string | Uint8Array,
+): WebhookBody | undefined => {
   const record = headerRecord(headers);
+  // The package reads strings and Buffers; a plain Uint8Array (what fetch's arrayBuffer() gives) becomes a Buffer.
+  const payload = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let failure: unknown;
-  for (const secret of parseWebhookSecrets(secrets)) {
+  for (const secret of parseVerificationSecrets(secrets)) {
     try {
-      new Webhook(secret).verify(body, record, { jsonParse: false });
-      return JSON.parse(body.toString()) as WebhookBody;
+      new Webhook(secret).verify(payload, record, { jsonParse: false });
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
       failure = error;
+      continue;
     }
+    const text = payload.toString();
+    return text === '' ? undefined : (JSON.parse(text) as WebhookBody);
   }
   const reason = failure instanceof Error ? failure.message : 'No matching signature found';
   throw new WebhookSignatureError(reason, { cause: failure });
