@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ImgrecError } from '../../errors/index.js';
 import { httpHeadersOf, httpStatusOf } from '../../http/httpStatus/httpStatus.js';
 import type { Logger } from '../../logging/logger.js';
@@ -98,9 +99,13 @@ const hostnameOf = (header: string | undefined): string | undefined => {
  */
 const closeWithoutReading = (incoming: IncomingMessage, response: ServerResponse) => {
   incoming.pause();
+  // Taken now, as Node detaches the socket from the request once the response has finished; it is already null when
+  // the client went away mid-body, and then there is nothing left to close.
+  const socket = incoming.socket as Socket | null;
+  if (socket === null) return;
   response.once('finish', () => {
-    incoming.socket.end();
-    setTimeout(() => incoming.socket.destroy(), 1000).unref();
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
   });
 };
 
