@@ -3,7 +3,11 @@ import { z } from 'zod';
 export const CONTENT_TYPES = ['image/jpeg', 'image/png'] as const;
 export type DeclaredContentType = (typeof CONTENT_TYPES)[number];
 
-export const BLOB_STATUSES = ['awaiting_upload', 'processing', 'succeeded', 'failed'] as const;
+/**
+ * A blob's status as clients see it. `expired` is never stored: it is a blob still `awaiting_upload` whose upload URL
+ * has expired, worked out from `expires_at` when the blob is served, so no timer is needed.
+ */
+export const BLOB_STATUSES = ['awaiting_upload', 'processing', 'succeeded', 'failed', 'expired'] as const;
 export type BlobStatus = (typeof BLOB_STATUSES)[number];
 
 export const CALLBACK_STATUSES = ['none', 'pending', 'delivered', 'failed'] as const;

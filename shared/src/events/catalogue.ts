@@ -47,6 +47,12 @@ export const eventDetailSchemas = {
     model: modelInfoSchema.optional(),
     completed_at: z.iso.datetime(),
   }),
+  /** The blob was deleted: every service forgets it, and whatever arrives for it later is dropped. */
+  BlobDeleted: z.object({
+    blob_id: z.string().min(1),
+    tenant_id: tenantIdSchema,
+    deleted_at: z.iso.datetime(),
+  }),
   CallbackDelivered: z.object({
     blob_id: z.string().min(1),
     tenant_id: tenantIdSchema,
@@ -72,6 +78,7 @@ export type EventDetail<T extends DetailType> = z.infer<(typeof eventDetailSchem
 export const EVENT_SOURCES = {
   BlobRequested: 'imgrec.uploads',
   BlobCreated: 'imgrec.uploads',
+  BlobDeleted: 'imgrec.uploads',
   LabelsDetected: 'imgrec.recognition',
   RecognitionFailed: 'imgrec.recognition',
   CallbackDelivered: 'imgrec.webhooks',

@@ -68,3 +68,17 @@ export const readList = <T>(
   if (raw.trim() === '') return [];
   return raw.split(',').map((entry) => parse(entry.trim()));
 };
+
+/**
+ * Reads a setting that is a number greater than zero, fractions allowed, or `fallback` when it is unset.
+ * @throws ConfigError naming the variable for anything else.
+ */
+export const readPositiveNumber = (name: string, fallback: number, env: Env = process.env): number => {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a number greater than 0, got "${raw}"`);
+  }
+  return value;
+};

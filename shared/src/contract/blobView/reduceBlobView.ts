@@ -22,7 +22,14 @@ const STATUS_OF_EVENT = {
 } as const satisfies Record<LifecycleEvent['detailType'], BlobStatus>;
 
 // Both outcomes share the last rank: once a blob has an outcome, no other event can replace it.
-const STATUS_RANK: Record<BlobStatus, number> = { awaiting_upload: 0, processing: 1, succeeded: 2, failed: 2 };
+const STATUS_RANK: Record<BlobStatus, number> = {
+  awaiting_upload: 0,
+  processing: 1,
+  succeeded: 2,
+  failed: 2,
+  // Never stored (it is worked out when served), but terminal like the outcomes.
+  expired: 2,
+};
 
 /**
  * The `labels` list of the GET body from label details ranked best first: the detected names in that
@@ -160,7 +167,9 @@ const reduceCallback = (current: CallbackState, event: CallbackOutcomeEvent): Ca
  *   callback_url; a later-arriving earlier event only fills in a callback the view still lacks;
  * - callback outcomes need the view (they carry no blob facts), so on a view without a callback, or with no view at
  *   all, they return undefined. A caller that must not lose them keeps them until the view exists and applies them
- *   then (the results service does).
+ *   then (the results service does);
+ * - a deletion is not the view's to show: the owner of the record forgets the blob (the results service keeps a
+ *   tombstone), so BlobDeleted changes nothing here.
  * Every change sets `updated_at` to `now`. Never throws.
  */
 export const reduceBlobView = (
@@ -168,6 +177,7 @@ export const reduceBlobView = (
   event: DomainEvent,
   now: string,
 ): BlobView | undefined => {
+  if (event.detailType === 'BlobDeleted') return undefined;
   if (!isCallbackOutcomeEvent(event)) return reduceLifecycle(current, event, now);
   if (current?.callback === undefined) return undefined;
   const callback = reduceCallback(current.callback, event);

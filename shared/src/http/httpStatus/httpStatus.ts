@@ -17,6 +17,9 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<string, number>> = {
   invalid_content_length: 400,
   invalid_idempotency_key: 400,
   invalid_blob_id: 400,
+  invalid_status: 400,
+  invalid_limit: 400,
+  invalid_cursor: 400,
   // At POST, a declared content_length over the limit; the upload endpoint answers an oversized body with 413.
   image_too_large: 400,
   missing_api_key: 401,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -155,5 +155,19 @@ describe('FsBlobStore', () => {
     expect(reopened.blobStore.recoverUnrecorded()).toEqual(['orphan']);
     expect(reopened.notified).toMatchObject([{ key: 'orphan', size: 5 }]);
     expect(reopened.blobStore.recoverUnrecorded()).toEqual([]);
+  });
+
+  it('sweeps the images stored before the retention deadline, and only those', async () => {
+    const { blobStore, dataDir } = store();
+    await putThrough(blobStore, blobStore.presignUpload('old', 600).url, Buffer.from('old bytes'));
+    const deadline = new Date(Date.now() + 1);
+    await new Promise((wait) => setTimeout(wait, 5));
+    await putThrough(blobStore, blobStore.presignUpload('new', 600).url, Buffer.from('new bytes'));
+
+    expect(await blobStore.sweepImages(deadline)).toEqual(['old']);
+
+    expect(blobStore.find('old')).toBeUndefined();
+    expect(existsSync(join(dataDir, 'objects', 'old'))).toBe(false);
+    expect((await blobStore.read('new')).toString()).toBe('new bytes');
   });
 });

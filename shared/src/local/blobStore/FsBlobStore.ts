@@ -183,6 +183,19 @@ export class FsBlobStore {
     this.db.prepare('DELETE FROM stored_objects WHERE key = ?').run(key);
   }
 
+  /**
+   * Deletes every image stored before `storedBefore` (the image retention), file and record: the local stand-in for
+   * the bucket's lifecycle rule. Returns the keys deleted.
+   */
+  async sweepImages(storedBefore: Date): Promise<string[]> {
+    const expired = this.db
+      .prepare<[string], { key: string }>('SELECT key FROM stored_objects WHERE stored_at < ?')
+      .all(storedBefore.toISOString())
+      .map((row) => row.key);
+    for (const key of expired) await this.delete(key);
+    return expired;
+  }
+
   private async store(
     key: string,
     contentType: string,

@@ -102,4 +102,20 @@ describe('LocalQueues', () => {
     const [, second] = queues.sendBatch('work', ['one', 'two']);
     expect(queues.receive('work', 10, { messageIds: [second ?? ''] }).map((message) => message.body)).toEqual(['two']);
   });
+
+  it('deletes the messages a predicate picks, visible or not, and leaves the others', () => {
+    queues.send('work-dlq', '{"blob_id":"a"}');
+    queues.send('work-dlq', '{"blob_id":"b"}', { delaySeconds: 60 });
+    queues.send('work-dlq', '{"blob_id":"a"}', { delaySeconds: 60 });
+    expect(queues.deleteWhere('work-dlq', (body) => body.includes('"a"'))).toBe(2);
+    expect(queues.peek('work-dlq').map((message) => message.body)).toEqual(['{"blob_id":"b"}']);
+  });
+
+  it('sweeps the messages sent before a deadline, as SQS drops those past their retention', () => {
+    queues.send('work-dlq', 'old');
+    clock += 10_000;
+    queues.send('work-dlq', 'new');
+    expect(queues.sweep('work-dlq', new Date(clock - 5_000))).toBe(1);
+    expect(queues.peek('work-dlq').map((message) => message.body)).toEqual(['new']);
+  });
 });

@@ -193,6 +193,31 @@ export class LocalQueues {
     return moved;
   }
 
+  /**
+   * Deletes the messages of a queue that `select` picks, visible or not (a DLQ's entries for a deleted blob, say).
+   * Returns how many it deleted.
+   */
+  deleteWhere(queue: string, select: (body: string) => boolean): number {
+    return this.db.transaction(() => {
+      const rows = this.statement('SELECT id, body FROM queue_messages WHERE queue = ?').all(queue) as {
+        id: string;
+        body: string;
+      }[];
+      const doomed = rows.filter((row) => select(row.body));
+      for (const row of doomed) this.statement('DELETE FROM queue_messages WHERE id = ?').run(row.id);
+      return doomed.length;
+    })();
+  }
+
+  /**
+   * Deletes the messages of a queue sent before `sentBefore`, as SQS drops messages past their retention period.
+   * Returns how many it deleted.
+   */
+  sweep(queue: string, sentBefore: Date): number {
+    return this.statement('DELETE FROM queue_messages WHERE queue = ? AND sent_at < ?').run(queue, sentBefore.getTime())
+      .changes;
+  }
+
   /** The messages of a queue, visible or not, oldest first. */
   peek(queue: string): { messageId: string; body: string; receiveCount: number; visibleAt: number }[] {
     return (
