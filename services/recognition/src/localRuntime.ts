@@ -1,6 +1,7 @@
 import { localPlatform } from '@imgrec/shared/local';
 import { MAX_ATTEMPTS, type LocalRecognitionConfig } from './config.js';
 import { buildLocalRecognizer } from './local/buildLocalRecognizer/buildLocalRecognizer.js';
+import { buildLoadStoredImage } from './local/loadStoredImage/loadStoredImage.js';
 import { logger } from './observability.js';
 import type { RecognitionDeps } from './ports.js';
 
@@ -9,7 +10,7 @@ export const localRecognitionRuntime = (config: LocalRecognitionConfig): Recogni
   const platform = localPlatform();
   const recognizer = buildLocalRecognizer({
     workers: config.recognizerWorkers,
-    loadImage: (image) => platform.blobStore.read(image.key),
+    loadImage: buildLoadStoredImage(platform.blobStore),
   });
   platform.onClose(() => recognizer.close());
   return {

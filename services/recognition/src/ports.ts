@@ -16,14 +16,18 @@ export interface ImageRef {
 /**
  * Labels an image. Results are already filtered and bounded by `options`, the way Rekognition applies
  * MinConfidence and MaxLabels. Throws RecognitionError: ImageRejectedError for final verdicts on the bytes,
- * a retryable RecognitionError for passing faults.
+ * a retryable RecognitionError for passing faults; NotFoundError `object_not_found` when it can tell that the image
+ * is gone.
  */
 export interface Recognizer {
   readonly model: ModelInfo;
   detectLabels(image: ImageRef, options: RecognitionOptions): Promise<LabelDetail[]>;
 }
 
-/** The first `length` bytes of a stored image and its full size, enough to check it before recognition. */
+/**
+ * The first `length` bytes of a stored image and its full size, enough to check it before recognition. Throws
+ * NotFoundError `object_not_found` when there is no such image (it was deleted).
+ */
 export type ReadImageHead = (image: ImageRef, length: number) => Promise<{ head: Uint8Array; size: number }>;
 
 /** The dependencies of the recognition service's function. */

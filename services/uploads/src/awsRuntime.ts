@@ -13,11 +13,11 @@ import type { UploadsDeps } from './ports.js';
 
 /** The uploads service on AWS: the uploads table, the image bucket and the event bus its config names. */
 export const awsUploadsRuntime = (config: Extract<UploadsConfig, { mode: 'aws' }>): UploadsDeps => {
-  const { tableName, bucket, allowHosts } = config;
+  const { tableName, bucket, allowHosts, recordRetentionDays } = config;
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const s3 = buildS3Client();
   return {
-    repository: buildDynamoUploadsRepository(documents, { tableName }),
+    repository: buildDynamoUploadsRepository(documents, { tableName, recordRetentionDays }),
     quotaCounter: buildDynamoQuotaCounter(documents, { tableName }),
     presignUpload: buildS3PresignUpload(s3, { bucket }),
     deleteObject: buildS3DeleteObject(s3, { bucket }),
@@ -28,6 +28,7 @@ export const awsUploadsRuntime = (config: Extract<UploadsConfig, { mode: 'aws' }
       eventBusName: config.eventBusName,
       source: 'imgrec.uploads',
     }),
+    uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
     defaultMinConfidence: defaultMinConfidence('aws'),
     now: () => new Date(),
     log: logger,

@@ -20,6 +20,7 @@ export const localUploadsRuntime = (config: Extract<UploadsConfig, { mode: 'loca
       await assertCallbackUrlAllowed(url, { allowHosts: config.allowHosts });
     },
     publisher: platform.publisherFor('imgrec.uploads'),
+    uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
     defaultMinConfidence: defaultMinConfidence('local'),
     publicBaseUrl: platform.config.publicUrl,
     now: () => new Date(),

@@ -14,6 +14,8 @@ export interface UploadRecord {
   stored_at?: string;
   /** When BlobCreated was published for the image: set once, after the publish succeeded. */
   announced_at?: string;
+  /** The Idempotency-Key the blob was created under, if any: deleting the blob frees it. */
+  idempotency_key?: string;
 }
 
 /** The response of `POST /blobs`, kept with an idempotency key so a replay returns it verbatim. */
@@ -53,6 +55,12 @@ export interface UploadsRepository {
   markStored(blobId: string, storedAt: string): Promise<UploadRecord | undefined>;
   /** Records that BlobCreated went out for the blob; later calls keep the first time. Unknown blobs are ignored. */
   markAnnounced(blobId: string, announcedAt: string): Promise<void>;
+  /**
+   * Deletes the blob's record and the Idempotency-Key it was created under, unless another request of the tenant
+   * holds that key by now. The key goes first, so a crash in between leaves the record for a retry to find. Deleting
+   * what is no longer there is no error.
+   */
+  delete(record: Pick<UploadRecord, 'blob_id' | 'tenant_id' | 'idempotency_key'>): Promise<void>;
 }
 
 /** Counts the blobs each tenant creates per UTC day, against the tenant's `max_blobs_per_day`. */
@@ -85,8 +93,6 @@ export type CheckCallbackUrl = (url: string) => Promise<void>;
 
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Upload URLs expire within 10 minutes. */
-export const UPLOAD_URL_TTL_SECONDS = 600;
 
 /** Everything the uploads service's functions and use cases depend on; each narrows it with `Pick<>`. */
 export interface UploadsDeps {
@@ -96,6 +102,8 @@ export interface UploadsDeps {
   deleteObject: DeleteObject;
   checkCallbackUrl: CheckCallbackUrl;
   publisher: EventPublisher;
+  /** How long an upload URL stays valid, in seconds (at most 600: the contract's 10 minutes). */
+  uploadUrlTtlSeconds: number;
   /** The `min_confidence` of a request that names none: the mode's recognizer's own default. */
   defaultMinConfidence: number;
   /** The base of `status_url` when it is fixed (local mode); on AWS it is the API's own domain. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DetectLabelsCommand, RekognitionClient, ThrottlingException } from '@aws-sdk/client-rekognition';
-import type { BusEvent, DomainEvent, EventDetail } from '@imgrec/shared';
+import { NotFoundError, type BusEvent, type DomainEvent, type EventDetail } from '@imgrec/shared';
 import { PrometheusMetrics } from '@imgrec/shared/local';
 import { captureLogs, lambdaContextOf, type CapturedLogs } from '@imgrec/shared/testing';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dogOnGrass } from '../../src/adapters/rekognitionRecognizer/detectLabelsResponses.js';
 import { buildRekognitionRecognizer } from '../../src/adapters/rekognitionRecognizer/rekognitionRecognizer.js';
 import { logger } from '../../src/observability.js';
-import { buildHandler } from './handler.js';
+import { buildHandler, type OnBlobCreatedDeps } from './handler.js';
 
 const PHOTO = readFileSync(new URL('../../../../fixtures/images/dog.jpg', import.meta.url));
 const BUCKET = 'imgrec-dev-images-123456789012-eu-west-1';
@@ -56,15 +56,19 @@ const sqsRecord = (messageId: string, body: string, receiveCount = 1): SQSRecord
   awsRegion: 'eu-west-1',
 });
 
-/** The handler on Rekognition through a mocked client, with the service's logger and Prometheus counters. */
-const wiring = () => {
+/**
+ * The handler on Rekognition through a mocked client, with the service's logger and Prometheus counters, reading the
+ * photo as the head of every image unless `readImageHead` says otherwise.
+ */
+const wiring = ({ readImageHead }: Partial<Pick<OnBlobCreatedDeps, 'readImageHead'>> = {}) => {
   const client = new RekognitionClient({ region: 'eu-west-1' });
   const rekognition = mockClient(client);
   const published: DomainEvent[] = [];
   const counters = new PrometheusMetrics();
   const handler = buildHandler(
     () => ({
-      readImageHead: async (_image, length) => ({ head: PHOTO.subarray(0, length), size: PHOTO.byteLength }),
+      readImageHead:
+        readImageHead ?? (async (_image, length) => ({ head: PHOTO.subarray(0, length), size: PHOTO.byteLength })),
       recognizer: buildRekognitionRecognizer(client, { bucket: BUCKET, maxAttempts: 2, sleep: async () => undefined }),
       publisher: { publish: async (...events) => void published.push(...events) },
       log: logger,
@@ -163,6 +167,28 @@ describe('onBlobCreated handler', () => {
           tenant_id: 'tnt_a',
           error: { code: 'image_too_large', message: expect.any(String), retryable: false },
         }),
+      },
+    ]);
+  });
+
+  it('drops a BlobCreated whose image was deleted meanwhile: nothing announced, no retry', async () => {
+    const { rekognition, published, handle } = wiring({
+      readImageHead: async (image) => {
+        throw new NotFoundError('object_not_found', `No object ${image.key}`);
+      },
+    });
+
+    const response = await handle(sqsRecord('m1', JSON.stringify(envelope(blobCreated('blob-deleted')))));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(published).toEqual([]);
+    expect(rekognition.commandCalls(DetectLabelsCommand)).toEqual([]);
+    expect(logs.lines).toMatchObject([
+      {
+        level: 'INFO',
+        message: 'image gone, so the blob was deleted: recognition dropped',
+        blob_id: 'blob-deleted',
+        tenant_id: 'tnt_a',
       },
     ]);
   });

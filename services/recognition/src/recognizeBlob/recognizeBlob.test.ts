@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { RecognitionError, type DomainEvent, type EventDetail, type LabelDetail } from '@imgrec/shared';
+import { NotFoundError, RecognitionError, type DomainEvent, type EventDetail, type LabelDetail } from '@imgrec/shared';
 import { PrometheusMetrics } from '@imgrec/shared/local';
 import { captureLogs, type CapturedLogs } from '@imgrec/shared/testing';
 import { readFileSync } from 'node:fs';
@@ -46,8 +46,8 @@ const run = async (image: Buffer, model: Recognizer, isLast = false, blob = blob
   const published: DomainEvent[] = [];
   const deps: RecognizeBlobDeps = {
     readImageHead: async (_ref, length) => {
-      // An empty buffer stands for a deleted object: reading it fails as reading a missing key would.
-      if (image.length === 0) throw new Error('no object to read');
+      // An empty buffer stands for a deleted object: reading it fails as reading a missing key does.
+      if (image.length === 0) throw new NotFoundError('object_not_found', 'No object b1');
       return { head: image.subarray(0, length), size: image.length };
     },
     recognizer: model,
@@ -140,5 +140,26 @@ describe('recognizeBlob', () => {
     expect(await run(photo, model, true)).toMatchObject([
       { detailType: 'RecognitionFailed', detail: { error: { code: 'recognizer_unavailable', retryable: true } } },
     ]);
+  });
+
+  it.each([false, true])(
+    'drops a blob whose image is gone, deleted meanwhile: nothing announced, nothing to retry (last attempt: %s)',
+    async (isLast) => {
+      const model = recognizer(async () => [dog]);
+      const published = await run(Buffer.alloc(0), model, isLast);
+      expect(published).toEqual([]);
+      expect(model.calls).toBe(0);
+      expect(logs.lines).toMatchObject([
+        { level: 'INFO', message: 'image gone, so the blob was deleted: recognition dropped' },
+      ]);
+    },
+  );
+
+  it('drops a blob whose image is deleted after its check, when the recognizer finds it gone', async () => {
+    const model = recognizer(async () => {
+      throw new NotFoundError('object_not_found', 'No object b1');
+    });
+    expect(await run(photo, model)).toEqual([]);
+    expect(model.calls).toBe(1);
   });
 });

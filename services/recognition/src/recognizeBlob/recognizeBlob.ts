@@ -1,4 +1,11 @@
-import { IMAGE_LIMITS, ImageRejectedError, RecognitionError, labelNamesOf, type EventDetail } from '@imgrec/shared';
+import {
+  IMAGE_LIMITS,
+  ImageRejectedError,
+  NotFoundError,
+  RecognitionError,
+  labelNamesOf,
+  type EventDetail,
+} from '@imgrec/shared';
 import { IMAGE_HEAD_BYTES, inspectImage } from '../image/inspectImage/inspectImage.js';
 import type { RecognitionDeps } from '../ports.js';
 
@@ -12,8 +19,9 @@ export type RecognizeBlobDeps = Pick<
  * a final verdict on the image. An image over 15 MB fails on the size BlobCreated reports, unread: the uploads
  * service deleted it as it landed. Any other image is checked (magic bytes, size, dimensions) before a model sees
  * it. Passing faults are thrown so the queue retries them; on the last attempt they become a retryable
- * RecognitionFailed instead, so the blob never stays `processing` forever. `deps.log` is expected to carry the blob's
- * blob_id and tenant_id already.
+ * RecognitionFailed instead, so the blob never stays `processing` forever. An image that is gone (the blob was
+ * deleted meanwhile) is logged and dropped: nothing is announced for a deleted blob, and no retry would find it.
+ * `deps.log` is expected to carry the blob's blob_id and tenant_id already.
  */
 export const recognizeBlob = async (
   blob: EventDetail<'BlobCreated'>,
@@ -60,6 +68,10 @@ export const recognizeBlob = async (
     deps.metrics.count('labels_detected');
     deps.log.info('labels detected', { label_count: labelDetails.length });
   } catch (error) {
+    if (error instanceof NotFoundError && error.code === 'object_not_found') {
+      deps.log.info('image gone, so the blob was deleted: recognition dropped');
+      return;
+    }
     if (!(error instanceof RecognitionError)) throw error;
     if (error.retryable && !attempt.isLast) throw error;
     deps.log.info('recognition failed', { code: error.code, retryable: error.retryable });

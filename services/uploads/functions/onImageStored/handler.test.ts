@@ -60,13 +60,14 @@ describe('onImageStored handler', () => {
     ]);
   });
 
-  it('reads the key as S3 encodes it, and ignores an object no blob was issued for', async () => {
+  it('reads the key as S3 encodes it, and deletes an object no blob was issued for', async () => {
     await handle(objectCreated('uploaded+by+hand.jpg', 10));
 
     expect(announced()).toStrictEqual([]);
+    expect(uploads.deleted).toStrictEqual(['uploaded by hand.jpg']);
     expect(uploads.logs.lines.at(-1)).toMatchObject({
       level: 'WARN',
-      message: 'object for an unknown blob ignored',
+      message: 'object for an unknown blob deleted',
       key: 'uploaded by hand.jpg',
     });
   });

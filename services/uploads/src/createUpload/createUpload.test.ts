@@ -71,6 +71,30 @@ describe('createUpload', () => {
     expect(new URL(response.upload_url).searchParams.get('content-length')).toBe('48213');
   });
 
+  it('lets the upload URL live as long as the service is configured to, and not 10 minutes', async () => {
+    // Act
+    const { response } = await createUpload(
+      { caller: ACME, request: {}, apiBaseUrl: API },
+      { ...uploads.deps, uploadUrlTtlSeconds: 60 },
+    );
+
+    // Assess
+    expect(response.expires_at).toBe('2026-11-27T12:01:00.000Z');
+    expect(await uploads.deps.repository.get(response.blob_id)).toMatchObject({
+      expires_at: '2026-11-27T12:01:00.000Z',
+    });
+  });
+
+  it('keeps the Idempotency-Key on the blob’s record, so that deleting the blob can free it', async () => {
+    // Act
+    const { response } = await create({ idempotencyKey: 'order-42' });
+
+    // Assess
+    expect(await uploads.deps.repository.get(response.blob_id)).toMatchObject({ idempotency_key: 'order-42' });
+    expect(uploads.published).toMatchObject([{ detailType: 'BlobRequested' }]);
+    expect(uploads.published[0]?.detail).not.toHaveProperty('idempotency_key');
+  });
+
   it('replays a repeated request under an Idempotency-Key: the same blob, announced again, counted once', async () => {
     // Prepare
     const first = await create({ request: { max_labels: 3 }, idempotencyKey: 'order-42' });

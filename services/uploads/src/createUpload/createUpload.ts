@@ -7,7 +7,7 @@ import {
   type RecognitionOptions,
 } from '@imgrec/shared';
 import { createHash } from 'node:crypto';
-import { UPLOAD_URL_TTL_SECONDS, type CreateUploadResponse, type UploadRecord, type UploadsDeps } from '../ports.js';
+import type { CreateUploadResponse, UploadRecord, UploadsDeps } from '../ports.js';
 import type { UploadRequest } from '../uploadRequestSchema/uploadRequestSchema.js';
 
 export type CreateUploadDeps = Pick<
@@ -17,6 +17,7 @@ export type CreateUploadDeps = Pick<
   | 'presignUpload'
   | 'checkCallbackUrl'
   | 'publisher'
+  | 'uploadUrlTtlSeconds'
   | 'defaultMinConfidence'
   | 'now'
   | 'log'
@@ -118,7 +119,7 @@ export const createUpload = async (
     min_confidence: request.min_confidence ?? deps.defaultMinConfidence,
     max_labels: request.max_labels ?? DEFAULT_MAX_LABELS,
   };
-  const upload = await deps.presignUpload(blobId, UPLOAD_URL_TTL_SECONDS, request.content_length);
+  const upload = await deps.presignUpload(blobId, deps.uploadUrlTtlSeconds, request.content_length);
   const record: UploadRecord = {
     blob_id: blobId,
     tenant_id: caller.tenantId,
@@ -127,6 +128,8 @@ export const createUpload = async (
     ...(request.callback_url === undefined ? {} : { callback_url: request.callback_url }),
     created_at: now.toISOString(),
     expires_at: upload.expiresAt.toISOString(),
+    // Kept so that deleting the blob can free its key.
+    ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
   };
   const response: CreateUploadResponse = {
     blob_id: blobId,

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { createUpload } from '../createUpload/createUpload.js';
+import { deleteBlob } from '../deleteBlob/deleteBlob.js';
 import { TEST_CALLBACK_HOST, useLocalUploads } from '../testing/localUploads.js';
 import { recordStoredImage } from './recordStoredImage.js';
 
@@ -118,16 +119,41 @@ describe('recordStoredImage', () => {
     expect(blobsCreated()).toHaveLength(1);
   });
 
-  it('ignores an object no blob was issued for, and says so in the log', async () => {
+  it('deletes an object no blob was issued for, announces nothing, and says so in the log', async () => {
     // Act
     await recordStoredImage({ key: 'uploaded by hand.jpg', size: 10 }, uploads.deps);
 
     // Assess
+    expect(uploads.deleted).toStrictEqual(['uploaded by hand.jpg']);
     expect(uploads.published).toStrictEqual([]);
     expect(uploads.logs.lines).toMatchObject([
-      { level: 'WARN', message: 'object for an unknown blob ignored', key: 'uploaded by hand.jpg', size: 10 },
+      { level: 'WARN', message: 'object for an unknown blob deleted', key: 'uploaded by hand.jpg', size: 10 },
     ]);
     expect(uploads.logs.lines[0]).not.toHaveProperty('tenant_id');
+  });
+
+  it('deletes an image uploaded after its blob was deleted, through a URL still valid, and announces nothing', async () => {
+    // Prepare
+    const blobId = await requestedBlob();
+    await deleteBlob({ caller: { tenantId: 'tnt_acme' }, blobId }, uploads.deps);
+    const deletedBefore = uploads.deleted.length;
+
+    // Act
+    await recordStoredImage({ key: blobId, size: 48_213 }, uploads.deps);
+
+    // Assess
+    expect(uploads.deleted.slice(deletedBefore)).toStrictEqual([blobId]);
+    expect(blobsCreated()).toStrictEqual([]);
+    expect(await uploads.deps.repository.get(blobId)).toBeUndefined();
+  });
+
+  it('deletes an oversize object no blob was issued for once, not twice', async () => {
+    // Act
+    await recordStoredImage({ key: 'uploaded by hand.jpg', size: FIFTEEN_MB + 1 }, uploads.deps);
+
+    // Assess
+    expect(uploads.deleted).toStrictEqual(['uploaded by hand.jpg']);
+    expect(uploads.published).toStrictEqual([]);
   });
 
   it('names the blob’s tenant on its log lines once the blob is known', async () => {

@@ -11,8 +11,8 @@ export type RecordStoredImageDeps = Pick<UploadsDeps, 'repository' | 'publisher'
 /**
  * Turns "an object landed in the bucket" into BlobCreated, with everything recognition, results and webhooks need,
  * once per blob. An object over the 15 MB limit is deleted at once; its BlobCreated still goes out, with its size, so
- * that recognition fails the blob without reading it. An object for a blob we never issued is logged and dropped
- * rather than retried forever.
+ * that recognition fails the blob without reading it. An object for a blob with no record (deleted, its upload URL
+ * still valid, or never issued) is deleted and logged, rather than kept or retried forever.
  *
  * S3 delivers notifications at least once, and a second PUT to a presigned URL overwrites the object and notifies
  * again: once BlobCreated went out and `announced_at` is recorded, such notifications publish nothing. A notification
@@ -30,7 +30,8 @@ export const recordStoredImage = async (image: StoredImage, deps: RecordStoredIm
   const now = deps.now().toISOString();
   const record = await deps.repository.markStored(blobId, now);
   if (!record?.stored_at) {
-    deps.log.warn('object for an unknown blob ignored', { key: image.key, size: image.size, deleted: oversize });
+    if (!oversize) await deps.deleteObject(image.key);
+    deps.log.warn('object for an unknown blob deleted', { key: image.key, size: image.size });
     return;
   }
   deps.log.appendKeys({ tenant_id: record.tenant_id });

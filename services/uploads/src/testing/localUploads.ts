@@ -7,6 +7,7 @@ import {
   type DomainEvent,
 } from '@imgrec/shared';
 import { FsBlobStore, PrometheusMetrics, openDatabase } from '@imgrec/shared/local';
+import type { Database } from 'better-sqlite3';
 import { captureLogs, type CapturedLogs } from '@imgrec/shared/testing';
 import { afterEach, beforeEach } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,8 @@ export const TEST_CALLBACK_HOST = 'hooks.example.com';
 
 export interface LocalUploads {
   deps: UploadsDeps;
+  /** The SQLite database the repository and the quota counter keep their rows in, as local mode's uploads.db. */
+  db: Database;
   /** Every event published, in order; each was checked against the catalogue as the bus checks it. */
   published: DomainEvent[];
   /** The keys deleteObject was asked to delete, in order. */
@@ -59,6 +62,9 @@ export const useLocalUploads = (now: Clock): LocalUploads => {
   return {
     get deps() {
       return test().uploads.deps;
+    },
+    get db() {
+      return test().uploads.db;
     },
     get published() {
       return test().uploads.published;
@@ -103,11 +109,13 @@ const localUploads = (now: Clock): { uploads: Omit<LocalUploads, 'logs'>; close(
           published.push(...events);
         },
       },
+      uploadUrlTtlSeconds: 600,
       defaultMinConfidence: 30,
       now,
       log: createLogger('uploads'),
       metrics: metrics.forService('uploads'),
     },
+    db: uploadsDb,
     published,
     deleted,
     uploadCount: () => (uploadsDb.prepare('SELECT COUNT(*) AS n FROM uploads').get() as { n: number }).n,

@@ -33,8 +33,12 @@ describe('buildDynamoUploadsRepository', () => {
 
   const item = async (pk: string) => (await documents.send(new GetCommand({ TableName: TABLE, Key: { pk } }))).Item;
 
-  it('keeps an Idempotency-Key under its tenant with a TTL at the end of its window, and the upload itself none', async () => {
-    const repository = buildDynamoUploadsRepository(documents, { tableName: TABLE, now: () => new Date(T0) });
+  it('keeps an Idempotency-Key under its tenant with a TTL at the end of its window, the upload until its retention', async () => {
+    const repository = buildDynamoUploadsRepository(documents, {
+      tableName: TABLE,
+      recordRetentionDays: 90,
+      now: () => new Date(T0),
+    });
     await repository.create(record, {
       key: 'order-42',
       requestHash: 'hash',
@@ -52,6 +56,10 @@ describe('buildDynamoUploadsRepository', () => {
       created_at_ms: T0,
       [UPLOADS_TABLE_TTL_ATTRIBUTE]: (T0 + IDEMPOTENCY_WINDOW_MS) / 1000,
     });
-    expect(await item(`upload#${record.blob_id}`)).not.toHaveProperty(UPLOADS_TABLE_TTL_ATTRIBUTE);
+    // Created 2026-11-27T12:00:00Z, kept 90 days.
+    expect(await item(`upload#${record.blob_id}`)).toMatchObject({
+      [UPLOADS_TABLE_TTL_ATTRIBUTE]: Date.parse('2027-02-25T12:00:00.000Z') / 1000,
+    });
+    expect(await repository.get(record.blob_id)).not.toHaveProperty(UPLOADS_TABLE_TTL_ATTRIBUTE);
   });
 });

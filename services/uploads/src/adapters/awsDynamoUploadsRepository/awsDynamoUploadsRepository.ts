@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '@imgrec/shared';
+import { expiresAtEpochSeconds, type Clock } from '@imgrec/shared';
 import { unlessConditionFails } from '@imgrec/shared/aws';
 import {
   IDEMPOTENCY_WINDOW_MS,
@@ -17,10 +17,15 @@ import {
 
 export interface DynamoUploadsRepositoryConfig {
   tableName: string;
+  /** Days an upload's item is kept: its TTL is that long after it was created. */
+  recordRetentionDays: number;
   now?: Clock;
 }
 
-/** The table's TTL attribute (epoch seconds), set on idempotency keys and quota counters, never on uploads. */
+/**
+ * The table's TTL attribute (epoch seconds), set on every item: uploads (the record retention after their creation),
+ * idempotency keys (the end of their window) and quota counters (the day after theirs).
+ */
 export const UPLOADS_TABLE_TTL_ATTRIBUTE = 'delete_after';
 
 /**
@@ -38,7 +43,7 @@ interface IdempotencyItem {
   delete_after: number;
 }
 
-const toItem = (record: UploadRecord) => ({
+const toItem = (record: UploadRecord, recordRetentionDays: number) => ({
   pk: uploadPk(record.blob_id),
   blob_id: record.blob_id,
   tenant_id: record.tenant_id,
@@ -49,10 +54,12 @@ const toItem = (record: UploadRecord) => ({
   expires_at: record.expires_at,
   ...(record.stored_at === undefined ? {} : { stored_at: record.stored_at }),
   ...(record.announced_at === undefined ? {} : { announced_at: record.announced_at }),
+  ...(record.idempotency_key === undefined ? {} : { idempotency_key: record.idempotency_key }),
+  [UPLOADS_TABLE_TTL_ATTRIBUTE]: expiresAtEpochSeconds(record.created_at, recordRetentionDays),
 });
 
 const toRecord = (item: Record<string, unknown>): UploadRecord => {
-  const { pk: _pk, ...record } = item;
+  const { pk: _pk, [UPLOADS_TABLE_TTL_ATTRIBUTE]: _deleteAfter, ...record } = item;
   return record as unknown as UploadRecord;
 };
 
@@ -60,7 +67,7 @@ const toRecord = (item: Record<string, unknown>): UploadRecord => {
  * The uploads table on DynamoDB (aws mode), through the document client. Every write that must happen once is a
  * conditional write: a blob's record is created once, its stored_at and announced_at are set once, and an
  * Idempotency-Key is claimed by one request of its tenant only. DynamoDB's TTL deletes expired keys a day or two
- * late, so reads check the window themselves.
+ * late, so reads check the window themselves; it deletes uploads once the record retention has passed.
  */
 export const buildDynamoUploadsRepository = (
   client: DynamoDBDocumentClient,
@@ -117,7 +124,11 @@ export const buildDynamoUploadsRepository = (
     // a key that replays a response for a blob without a record.
     create: async (record, idempotency) => {
       await client.send(
-        new PutCommand({ TableName, Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName,
+          Item: toItem(record, config.recordRetentionDays),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       if (!idempotency || (await claimIdempotencyKey(record.tenant_id, idempotency))) return { created: true };
       // Another request claimed the key first: this blob will never be announced, so its record goes.
@@ -158,6 +169,24 @@ export const buildDynamoUploadsRepository = (
           }),
         ),
       );
+    },
+
+    delete: async (record) => {
+      if (record.idempotency_key !== undefined) {
+        // Only while the key still replays this blob: one claimed afresh since belongs to another blob.
+        await unlessConditionFails(
+          client.send(
+            new DeleteCommand({
+              TableName,
+              Key: { pk: idempotencyPk(record.tenant_id, record.idempotency_key) },
+              ConditionExpression: '#response.blob_id = :blobId',
+              ExpressionAttributeNames: { '#response': 'response' },
+              ExpressionAttributeValues: { ':blobId': record.blob_id },
+            }),
+          ),
+        );
+      }
+      await client.send(new DeleteCommand({ TableName, Key: { pk: uploadPk(record.blob_id) } }));
     },
   };
 };

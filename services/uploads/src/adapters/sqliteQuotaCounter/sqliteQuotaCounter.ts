@@ -7,13 +7,21 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const dayBefore = (utcDay: string): string =>
   new Date(Date.parse(`${utcDay}T00:00:00.000Z`) - DAY_MS).toISOString().slice(0, 10);
 
+export interface SqliteQuotaCounter extends QuotaCounter {
+  /**
+   * Deletes the counts of UTC days before `utcDay` (`YYYY-MM-DD`), which no request counts against any more.
+   * Returns how many rows it deleted.
+   */
+  sweep(utcDay: string): number;
+}
+
 /**
  * Daily quota counters in the uploads service's SQLite database: one row per tenant and UTC day. Each call is one
  * transaction, so concurrent requests cannot both take the last blob of a quota: better-sqlite3 is synchronous,
  * which settles it within the process, and the transaction takes the write lock before it reads, which settles it
  * between processes sharing the database.
  */
-export const buildSqliteQuotaCounter = (db: Database): QuotaCounter => {
+export const buildSqliteQuotaCounter = (db: Database): SqliteQuotaCounter => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS quota_usage (
       tenant_id TEXT NOT NULL, day TEXT NOT NULL, blobs INTEGER NOT NULL, PRIMARY KEY (tenant_id, day));
@@ -36,5 +44,8 @@ export const buildSqliteQuotaCounter = (db: Database): QuotaCounter => {
     return true;
   });
 
-  return { tryConsume: async (tenantId, utcDay, max) => tryConsume.immediate(tenantId, utcDay, max) };
+  return {
+    tryConsume: async (tenantId, utcDay, max) => tryConsume.immediate(tenantId, utcDay, max),
+    sweep: (utcDay) => forgetBefore.run(utcDay).changes,
+  };
 };

@@ -10,6 +10,22 @@ import {
   type UploadsRepository,
 } from '../../ports.js';
 
+/** What the local retention sweep deletes: everything made before these moments. */
+export interface UploadsSweepDeadlines {
+  /** Upload records created before this go, and with them the Idempotency-Keys that name them. */
+  recordsCreatedBefore: Date;
+  /** Idempotency-Keys claimed before this go, whatever their blob. */
+  keysCreatedBefore: Date;
+}
+
+export interface SqliteUploadsRepository extends UploadsRepository {
+  /**
+   * Deletes the upload records and Idempotency-Keys past their deadlines (local mode's stand-in for DynamoDB's
+   * TTL). Returns how many rows it deleted.
+   */
+  sweep(deadlines: UploadsSweepDeadlines): number;
+}
+
 interface IdempotencyRow {
   request_hash: string;
   response: string;
@@ -21,7 +37,10 @@ interface IdempotencyRow {
  * so each method is one transaction and concurrent requests in this process cannot interleave inside it.
  * Idempotency keys are keyed by tenant and key together, so two tenants' keys never meet.
  */
-export const buildSqliteUploadsRepository = (db: Database, clock: Clock = () => new Date()): UploadsRepository => {
+export const buildSqliteUploadsRepository = (
+  db: Database,
+  clock: Clock = () => new Date(),
+): SqliteUploadsRepository => {
   const now = () => clock().getTime();
   db.exec(`
     CREATE TABLE IF NOT EXISTS uploads (blob_id TEXT PRIMARY KEY, record TEXT NOT NULL);
@@ -57,6 +76,18 @@ export const buildSqliteUploadsRepository = (db: Database, clock: Clock = () => 
   );
   const insertUpload = db.prepare('INSERT INTO uploads (blob_id, record) VALUES (?, ?)');
   const updateUpload = db.prepare('UPDATE uploads SET record = ? WHERE blob_id = ?');
+  const deleteUpload = db.prepare<[string]>('DELETE FROM uploads WHERE blob_id = ?');
+  // A key names its blob in the response it replays; one claimed afresh since belongs to another blob and stays.
+  const deleteIdempotentOfBlob = db.prepare<[string, string, string]>(
+    `DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND json_extract(response, '$.blob_id') = ?`,
+  );
+  // ISO timestamps of one format compare as strings in time order.
+  const deleteIdempotentOfOldUploads = db.prepare<[string]>(
+    `DELETE FROM idempotency_keys WHERE json_extract(response, '$.blob_id') IN
+       (SELECT blob_id FROM uploads WHERE json_extract(record, '$.created_at') < ?)`,
+  );
+  const deleteOldUploads = db.prepare<[string]>(`DELETE FROM uploads WHERE json_extract(record, '$.created_at') < ?`);
+  const deleteOldIdempotent = db.prepare<[number]>('DELETE FROM idempotency_keys WHERE created_at < ?');
 
   const findIdempotent = (tenantId: string, key: string) => {
     const row = selectIdempotent.get(tenantId, key);
@@ -96,6 +127,20 @@ export const buildSqliteUploadsRepository = (db: Database, clock: Clock = () => 
   const markStored = markOnce('stored_at');
   const markAnnounced = markOnce('announced_at');
 
+  const deleteBlob = db.transaction((record: Pick<UploadRecord, 'blob_id' | 'tenant_id' | 'idempotency_key'>) => {
+    if (record.idempotency_key !== undefined) {
+      deleteIdempotentOfBlob.run(record.tenant_id, record.idempotency_key, record.blob_id);
+    }
+    deleteUpload.run(record.blob_id);
+  });
+
+  const sweep = db.transaction(
+    ({ recordsCreatedBefore, keysCreatedBefore }: UploadsSweepDeadlines): number =>
+      deleteIdempotentOfOldUploads.run(recordsCreatedBefore.toISOString()).changes +
+      deleteOldUploads.run(recordsCreatedBefore.toISOString()).changes +
+      deleteOldIdempotent.run(keysCreatedBefore.getTime()).changes,
+  );
+
   return {
     create: async (record, idempotency) => create(record, idempotency),
     findIdempotent: async (tenantId, key) => findIdempotent(tenantId, key),
@@ -104,5 +149,9 @@ export const buildSqliteUploadsRepository = (db: Database, clock: Clock = () => 
     markAnnounced: async (blobId, announcedAt) => {
       markAnnounced(blobId, announcedAt);
     },
+    delete: async (record) => {
+      deleteBlob(record);
+    },
+    sweep: (deadlines) => sweep(deadlines),
   };
 };

@@ -25,5 +25,5 @@ describeUploadsRepositoryContract('DynamoDB (dynalite)', async (now) => {
   // A fresh table per test, keyed like UploadsTable in services/uploads/serverless.yml.
   const tableName = `uploads-${(tables += 1)}`;
   await createHashKeyTable(documents, tableName, 'pk');
-  return buildDynamoUploadsRepository(documents, { tableName, now });
+  return buildDynamoUploadsRepository(documents, { tableName, recordRetentionDays: 90, now });
 });

@@ -30,6 +30,12 @@ const responseFor = (blobId: string): CreateUploadResponse => ({
   status_url: `https://api.example.com/blobs/${blobId}`,
 });
 
+/** A blob's record as createUpload saves it under the Idempotency-Key `order-42`. */
+const recordUnderKey = (blobId: string) => record(blobId, { idempotency_key: 'order-42' });
+
+/** What findIdempotent answers for the key while the request for `blobId` holds it. */
+const heldBy = (blobId: string, requestHash: string) => ({ requestHash, response: responseFor(blobId) });
+
 const underKey = (blobId: string, requestHash: string): IdempotentRequest => ({
   key: 'order-42',
   requestHash,
@@ -37,8 +43,8 @@ const underKey = (blobId: string, requestHash: string): IdempotentRequest => ({
 });
 
 /**
- * The UploadsRepository port's contract: run it against every adapter (SQLite, DynamoDB) so that idempotency and
- * the one-time stored_at behave the same in both modes. `build` gets the clock the repository must use.
+ * The UploadsRepository port's contract: run it against every adapter (SQLite, DynamoDB) so that idempotency, the
+ * one-time stored_at and deletion behave the same in both modes. `build` gets the clock the repository must use.
  */
 export const describeUploadsRepositoryContract = (
   adapter: string,
@@ -92,10 +98,7 @@ export const describeUploadsRepositoryContract = (
     it('remembers the response under its Idempotency-Key', async () => {
       const repository = await build(() => new Date(T0));
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
-      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
-        requestHash: 'hash-a',
-        response: responseFor('blob-a'),
-      });
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual(heldBy('blob-a', 'hash-a'));
       expect(await repository.findIdempotent('tnt_a', 'order-43')).toBeUndefined();
     });
 
@@ -106,14 +109,8 @@ export const describeUploadsRepositoryContract = (
       expect(await repository.create(record('blob-b', { tenant_id: 'tnt_b' }), underKey('blob-b', 'hash-b'))).toEqual({
         created: true,
       });
-      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
-        requestHash: 'hash-a',
-        response: responseFor('blob-a'),
-      });
-      expect(await repository.findIdempotent('tnt_b', 'order-42')).toEqual({
-        requestHash: 'hash-b',
-        response: responseFor('blob-b'),
-      });
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual(heldBy('blob-a', 'hash-a'));
+      expect(await repository.findIdempotent('tnt_b', 'order-42')).toEqual(heldBy('blob-b', 'hash-b'));
     });
 
     it('saves nothing under a key already held, and returns the request that holds it', async () => {
@@ -121,7 +118,7 @@ export const describeUploadsRepositoryContract = (
       await repository.create(record('blob-a'), underKey('blob-a', 'hash-a'));
       expect(await repository.create(record('blob-b'), underKey('blob-b', 'hash-b'))).toEqual({
         created: false,
-        existing: { requestHash: 'hash-a', response: responseFor('blob-a') },
+        existing: heldBy('blob-a', 'hash-a'),
       });
       expect(await repository.get('blob-b')).toBeUndefined();
     });
@@ -133,10 +130,62 @@ export const describeUploadsRepositoryContract = (
       clock = T0 + IDEMPOTENCY_WINDOW_MS + 1;
       expect(await repository.findIdempotent('tnt_a', 'order-42')).toBeUndefined();
       expect(await repository.create(record('blob-b'), underKey('blob-b', 'hash-b'))).toEqual({ created: true });
-      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual({
-        requestHash: 'hash-b',
-        response: responseFor('blob-b'),
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual(heldBy('blob-b', 'hash-b'));
+    });
+
+    it('keeps the Idempotency-Key a blob was created under on its record', async () => {
+      const repository = await build(() => new Date(T0));
+      await repository.create(recordUnderKey('blob-a'), underKey('blob-a', 'hash-a'));
+      expect(await repository.get('blob-a')).toStrictEqual(recordUnderKey('blob-a'));
+    });
+
+    it('deletes a blob’s record and leaves the others', async () => {
+      const repository = await build(() => new Date(T0));
+      await repository.create(record('blob-a'));
+      await repository.create(record('blob-b'));
+      await repository.markStored('blob-a', '2026-11-27T12:01:00.000Z');
+
+      await repository.delete(record('blob-a'));
+
+      expect(await repository.get('blob-a')).toBeUndefined();
+      expect(await repository.markStored('blob-a', '2026-11-27T12:02:00.000Z')).toBeUndefined();
+      expect(await repository.get('blob-b')).toEqual(record('blob-b'));
+    });
+
+    it('frees the Idempotency-Key of a deleted blob: the same request then creates a new blob', async () => {
+      const repository = await build(() => new Date(T0));
+      await repository.create(recordUnderKey('blob-a'), underKey('blob-a', 'hash-a'));
+
+      await repository.delete(recordUnderKey('blob-a'));
+
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toBeUndefined();
+      expect(await repository.create(recordUnderKey('blob-b'), underKey('blob-b', 'hash-a'))).toEqual({
+        created: true,
       });
+    });
+
+    it('leaves the keys of the same name the blob does not hold: claimed afresh since, or another tenant’s', async () => {
+      let clock = T0;
+      const repository = await build(() => new Date(clock));
+      await repository.create(recordUnderKey('blob-a'), underKey('blob-a', 'hash-a'));
+      clock = T0 + IDEMPOTENCY_WINDOW_MS + 1;
+      await repository.create(recordUnderKey('blob-b'), underKey('blob-b', 'hash-b'));
+      const ofTenantC = record('blob-c', { tenant_id: 'tnt_c', idempotency_key: 'order-42' });
+      await repository.create(ofTenantC, underKey('blob-c', 'hash-c'));
+
+      await repository.delete(recordUnderKey('blob-a'));
+
+      expect(await repository.findIdempotent('tnt_a', 'order-42')).toEqual(heldBy('blob-b', 'hash-b'));
+      expect(await repository.findIdempotent('tnt_c', 'order-42')).toEqual(heldBy('blob-c', 'hash-c'));
+    });
+
+    it('takes the delete of a blob already deleted, or never saved, as done', async () => {
+      const repository = await build(() => new Date(T0));
+      await repository.create(recordUnderKey('blob-a'), underKey('blob-a', 'hash-a'));
+      await repository.delete(recordUnderKey('blob-a'));
+
+      await expect(repository.delete(recordUnderKey('blob-a'))).resolves.toBeUndefined();
+      await expect(repository.delete(record('blob-unknown'))).resolves.toBeUndefined();
     });
 
     it('lets exactly one of two concurrent requests claim a key', async () => {
@@ -151,7 +200,7 @@ export const describeUploadsRepositoryContract = (
       const winnerId = winner === 0 ? 'blob-a' : 'blob-b';
       expect(loser).toEqual({
         created: false,
-        existing: { requestHash: winner === 0 ? 'hash-a' : 'hash-b', response: responseFor(winnerId) },
+        existing: heldBy(winnerId, winner === 0 ? 'hash-a' : 'hash-b'),
       });
       expect(await repository.get(winner === 0 ? 'blob-b' : 'blob-a')).toBeUndefined();
     });
