@@ -12,5 +12,5 @@ export const resultsRuntime = once(async (): Promise<ResultsDeps> => {
   const config = resultsConfigFromEnv();
   if (config.mode === 'aws') return awsResultsRuntime(config);
   const { localResultsRuntime } = await import('./localRuntime.js');
-  return localResultsRuntime();
+  return localResultsRuntime(config);
 });

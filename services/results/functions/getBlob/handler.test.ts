@@ -11,6 +11,7 @@ import {
   SAMPLE_TENANT_ID,
   callbackDelivered,
   succeededView as sampleSucceededView,
+  viewWith,
 } from '../../src/testing/sampleViews.js';
 
 const BLOB_ID = SAMPLE_BLOB_ID;
@@ -33,22 +34,27 @@ const getBlobRequest = (blobId: string, authorizer: AuthorizerContext | null = O
 
 const context = lambdaContextOf('results', 'getBlob');
 
+/** Half an hour after the sample views were created. */
+const NOW = new Date('2026-11-27T12:30:00.000Z');
+
 describe('getBlob handler', () => {
   let db: Database.Database;
   let repository: ResultsRepository;
   let lookedUp: string[];
   let logs: CapturedLogs;
+  let now: Date;
 
   beforeEach(() => {
+    now = NOW;
     logs = captureLogs();
     db = new Database(':memory:');
-    const sqlite = buildSqliteResultsRepository(db);
+    const sqlite = buildSqliteResultsRepository(db, { recordRetentionDays: 90 });
     lookedUp = [];
     repository = {
       ...sqlite,
-      get: (blobId) => {
+      get: (blobId, at) => {
         lookedUp.push(blobId);
-        return sqlite.get(blobId);
+        return sqlite.get(blobId, at);
       },
     };
   });
@@ -62,7 +68,7 @@ describe('getBlob handler', () => {
     blobId: string,
     authorizer: AuthorizerContext | null = OWNER,
   ): Promise<APIGatewayProxyStructuredResultV2> =>
-    buildHandler(() => ({ repository }))(getBlobRequest(blobId, authorizer), context);
+    buildHandler(() => ({ repository, now: () => now }))(getBlobRequest(blobId, authorizer), context);
 
   const JSON_NO_STORE = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
@@ -178,5 +184,44 @@ describe('getBlob handler', () => {
         function_request_id: context.awsRequestId,
       },
     ]);
+  });
+
+  it('serves a blob whose upload URL expired unused as expired, and one whose URL is valid as awaiting_upload', async () => {
+    const awaiting = { ...viewWith('awaiting_upload', BLOB_ID), created_at: '2026-11-27T12:25:00.000Z' };
+    await repository.apply(BLOB_ID, () => ({
+      tenantId: SAMPLE_TENANT_ID,
+      view: awaiting,
+      expiresAt: '2026-11-27T12:35:00.000Z',
+    }));
+
+    const before = JSON.parse((await get(BLOB_ID)).body ?? '');
+    now = new Date('2026-11-27T12:35:00.000Z');
+    const after = JSON.parse((await get(BLOB_ID)).body ?? '');
+
+    expect(before).toStrictEqual(awaiting);
+    expect(after).toStrictEqual({ ...awaiting, status: 'expired' });
+  });
+
+  it('answers a deleted blob with the very 404 an unknown blob gets', async () => {
+    await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, view: succeededView }));
+    await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, deletedAt: '2026-11-27T12:20:00.000Z' }));
+    const unknown = await get('AAAAAAAAAAAAAAAAAAAAAA');
+
+    const response = await get(BLOB_ID);
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers).toStrictEqual(unknown.headers);
+    expect(JSON.parse(response.body ?? '')).toStrictEqual({
+      error: { code: 'blob_not_found', message: `No blob has the id ${BLOB_ID}.` },
+    });
+  });
+
+  it('answers 404 once the record retention has passed, before the record is removed', async () => {
+    await repository.apply(BLOB_ID, () => ({ tenantId: SAMPLE_TENANT_ID, view: succeededView }));
+
+    now = new Date('2027-02-25T11:59:59.000Z');
+    expect((await get(BLOB_ID)).statusCode).toBe(200);
+    now = new Date('2027-02-25T12:00:00.000Z');
+    expect((await get(BLOB_ID)).statusCode).toBe(404);
   });
 });

@@ -34,6 +34,7 @@ const details: { [T in DetailType]: EventDetail<T> } = {
     error: { code: 'unsupported_image_format', message: 'The upload is not a JPEG or PNG image.', retryable: false },
     completed_at: '2026-11-27T12:00:31.000Z',
   },
+  BlobDeleted: { blob_id: BLOB_ID, tenant_id: TENANT_ID, deleted_at: '2026-11-27T12:00:40.000Z' },
   CallbackDelivered: {
     blob_id: BLOB_ID,
     tenant_id: TENANT_ID,
@@ -67,6 +68,8 @@ const busEvent = <T extends DetailType>(detailType: T, detail: EventDetail<T> = 
 
 const context = lambdaContextOf('results', 'onBlobEvent');
 
+const READ_AT = new Date('2026-11-27T12:05:00.000Z');
+
 describe('onBlobEvent handler', () => {
   let db: Database.Database;
   let repository: ResultsRepository;
@@ -77,7 +80,7 @@ describe('onBlobEvent handler', () => {
   beforeEach(() => {
     logs = captureLogs();
     db = new Database(':memory:');
-    repository = buildSqliteResultsRepository(db);
+    repository = buildSqliteResultsRepository(db, { recordRetentionDays: 90 });
     clock = Date.parse('2026-11-27T12:01:00.000Z');
     // Every delivery sees a later time, so updated_at shows which deliveries changed the view.
     const now = () => new Date((clock += 1000));
@@ -85,8 +88,8 @@ describe('onBlobEvent handler', () => {
     handle = (event) => handler(event, context);
   });
 
-  /** The blob's view as GET serves it to its owner. */
-  const viewOf = async () => (await repository.get(BLOB_ID))?.view;
+  /** The blob's view as GET serves it to its owner, soon after the events. */
+  const viewOf = async () => (await repository.get(BLOB_ID, READ_AT))?.view;
 
   afterEach(() => {
     logs.restore();
@@ -96,7 +99,7 @@ describe('onBlobEvent handler', () => {
   it('records a requested blob as awaiting_upload for its owner, with its options and pending callback', async () => {
     await handle(busEvent('BlobRequested'));
 
-    expect((await repository.get(BLOB_ID))?.tenantId).toBe(TENANT_ID);
+    expect((await repository.get(BLOB_ID, READ_AT))?.tenantId).toBe(TENANT_ID);
     expect(await viewOf()).toStrictEqual({
       blob_id: BLOB_ID,
       status: 'awaiting_upload',
@@ -178,6 +181,34 @@ describe('onBlobEvent handler', () => {
     expect(await viewOf()).toMatchObject({
       status: 'succeeded',
       callback: { status: 'delivered', attempts: 1 },
+    });
+  });
+
+  it('forgets a deleted blob, and no result or callback outcome that arrives later brings it back', async () => {
+    for (const type of [
+      'BlobRequested',
+      'BlobCreated',
+      'BlobDeleted',
+      'LabelsDetected',
+      'CallbackDelivered',
+    ] as const) {
+      await handle(busEvent(type));
+    }
+
+    expect(await repository.get(BLOB_ID, READ_AT)).toBeUndefined();
+    expect(await repository.list(TENANT_ID, { limit: 20, now: READ_AT })).toStrictEqual({ items: [], more: false });
+  });
+
+  it('keeps a deletion that overtook every other event about the blob', async () => {
+    await handle(busEvent('BlobDeleted'));
+    for (const type of ['BlobRequested', 'BlobCreated', 'RecognitionFailed', 'CallbackFailed'] as const) {
+      await handle(busEvent(type));
+    }
+
+    expect(await repository.get(BLOB_ID, READ_AT)).toBeUndefined();
+    expect(await repository.apply(BLOB_ID, () => undefined)).toStrictEqual({
+      tenantId: TENANT_ID,
+      deletedAt: details.BlobDeleted.deleted_at,
     });
   });
 

@@ -9,8 +9,9 @@ import { resultsRuntime } from '../../src/runtime.js';
 export type OnBlobEventDeps = Pick<ResultsDeps, 'repository' | 'now'>;
 
 /**
- * EventBridge target for every event that shapes a blob's view. The event is validated against the catalogue, then
- * applied with a conditional write, so duplicates, stale events and concurrent deliveries never move state back.
+ * EventBridge target for every event that shapes a blob's view, and for its deletion, which leaves a tombstone that
+ * every later event is dropped against. The event is validated against the catalogue, then applied with a conditional
+ * write, so duplicates, stale events and concurrent deliveries never move state back.
  * A schema error throws: the invocation fails and, after its retries, the event lands in the DLQ for inspection.
  * Each delivery logs one line with the event's blob, tenant and type, and the blob's status afterwards.
  */

@@ -62,6 +62,13 @@ const delivered: CallbackOutcomeEvent = {
   },
 };
 
+const blobDeleted: DomainEvent = {
+  detailType: 'BlobDeleted',
+  detail: { blob_id: BLOB_ID, tenant_id: OWNER, deleted_at: '2026-11-27T12:04:00.000Z' },
+};
+
+const TOMBSTONE: ResultsRecord = { tenantId: OWNER, deletedAt: '2026-11-27T12:04:00.000Z' };
+
 const fold = (events: DomainEvent[]): ResultsRecord | undefined =>
   events.reduce<ResultsRecord | undefined>(
     (record, event) => reduceResultsRecord(record, event, NOW) ?? record,
@@ -135,5 +142,31 @@ describe('reduceResultsRecord', () => {
     const view = fold([delivered, blobRequestedWithoutCallback])?.view;
     expect(view).toBeDefined();
     expect(view).not.toHaveProperty('callback');
+  });
+
+  it('keeps the upload URL’s expiry from BlobRequested, as an ISO timestamp, through later changes', () => {
+    const requested = reduceResultsRecord(
+      undefined,
+      { ...blobRequested, detail: { ...requestedDetail, expires_at: '2026-11-27T12:10:00Z' } },
+      NOW,
+    );
+    expect(requested?.expiresAt).toBe('2026-11-27T12:10:00.000Z');
+    expect(reduceResultsRecord(requested, labelsDetected, NOW)?.expiresAt).toBe('2026-11-27T12:10:00.000Z');
+    expect(fold([delivered, blobRequested])?.expiresAt).toBe('2026-11-27T12:10:00.000Z');
+  });
+
+  it('turns the record into a tombstone of its owner and the deletion time on BlobDeleted', () => {
+    expect(fold([blobRequested, labelsDetected, blobDeleted])).toStrictEqual(TOMBSTONE);
+    expect(fold([delivered, blobDeleted])).toStrictEqual(TOMBSTONE);
+  });
+
+  it('leaves a tombstone for a BlobDeleted that arrives before any other event', () => {
+    expect(reduceResultsRecord(undefined, blobDeleted, NOW)).toStrictEqual(TOMBSTONE);
+  });
+
+  it('drops every event after the deletion, so that nothing brings the blob back', () => {
+    const late = [blobRequested, labelsDetected, delivered, failedAt('2026-11-28T12:00:00.000Z'), blobDeleted];
+    for (const event of late) expect(reduceResultsRecord(TOMBSTONE, event, NOW)).toBeUndefined();
+    expect(fold([blobDeleted, labelsDetected, delivered, blobRequested])).toStrictEqual(TOMBSTONE);
   });
 });

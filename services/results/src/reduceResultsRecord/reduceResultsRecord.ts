@@ -7,24 +7,34 @@ const isSameOutcome = (a: CallbackOutcomeEvent, b: CallbackOutcomeEvent): boolea
 /**
  * Applies one domain event to a blob's results record, or returns undefined when nothing changes.
  * The first event fixes the blob's owner, its tenant_id; no later event changes it. Lifecycle events go through
- * reduceBlobView. A callback outcome that arrives before any lifecycle event (the
- * results service lagged behind the webhooks service) cannot be shown yet, so it is kept, once, and replayed through
- * reduceBlobView as soon as the first lifecycle event builds the view. Never throws.
+ * reduceBlobView; BlobRequested also gives the upload URL's expiry, kept beside the view. A callback outcome that
+ * arrives before any lifecycle event (the results service lagged behind the webhooks service) cannot be shown yet, so
+ * it is kept, once, and replayed through reduceBlobView as soon as the first lifecycle event builds the view.
+ * BlobDeleted turns the record, whatever it held (nothing at all included), into a tombstone: the owner and the time
+ * of the deletion. A tombstone is terminal: every later event, a result or a callback outcome that was still under
+ * way included, is dropped, so a deleted blob never comes back. Never throws.
  */
 export const reduceResultsRecord = (
   current: ResultsRecord | undefined,
   event: DomainEvent,
   now: string,
 ): ResultsRecord | undefined => {
+  if (current?.deletedAt !== undefined) return undefined;
   const tenantId = current?.tenantId ?? event.detail.tenant_id;
+  if (event.detailType === 'BlobDeleted') return { tenantId, deletedAt: event.detail.deleted_at };
+  const expiresAt =
+    current?.expiresAt ??
+    (event.detailType === 'BlobRequested' ? new Date(event.detail.expires_at).toISOString() : undefined);
+  const kept = expiresAt === undefined ? {} : { expiresAt };
+
   if (current?.view !== undefined) {
     const view = reduceBlobView(current.view, event, now);
-    return view === undefined ? undefined : { tenantId, view };
+    return view === undefined ? undefined : { tenantId, view, ...kept };
   }
 
   const early = current?.earlyCallbackOutcomes ?? [];
   if (isCallbackOutcomeEvent(event)) {
-    if (early.some((kept) => isSameOutcome(kept, event))) return undefined;
+    if (early.some((seen) => isSameOutcome(seen, event))) return undefined;
     return { tenantId, earlyCallbackOutcomes: [...early, event] };
   }
 
@@ -33,5 +43,5 @@ export const reduceResultsRecord = (
     (built, outcome) => reduceBlobView(built, outcome, now) ?? built,
     reduceBlobView(undefined, event, now),
   );
-  return view === undefined ? undefined : { tenantId, view };
+  return view === undefined ? undefined : { tenantId, view, ...kept };
 };

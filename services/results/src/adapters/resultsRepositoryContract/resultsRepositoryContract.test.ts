@@ -1,16 +1,21 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamoEmulator, type DynamoEmulator, createHashKeyTable } from '@imgrec/shared/aws/testing';
+import { startDynamoEmulator, type DynamoEmulator } from '@imgrec/shared/aws/testing';
 import { openDatabase } from '@imgrec/shared/local';
 import { buildDynamoResultsRepository } from '../dynamoResultsRepository/dynamoResultsRepository.js';
 import { buildSqliteResultsRepository } from '../sqliteResultsRepository/sqliteResultsRepository.js';
+import { createResultsTable } from '../../testing/resultsTable.js';
 import { SAMPLE_TENANT_ID } from '../../testing/sampleViews.js';
-import { CONTRACT_BLOB_ID, describeResultsRepositoryContract } from './resultsRepositoryContract.js';
+import {
+  CONTRACT_BLOB_ID,
+  CONTRACT_RETENTION,
+  describeResultsRepositoryContract,
+} from './resultsRepositoryContract.js';
 
 describeResultsRepositoryContract('SQLite', () => {
   const db = openDatabase(':memory:');
   return {
-    repository: buildSqliteResultsRepository(db),
+    repository: buildSqliteResultsRepository(db, CONTRACT_RETENTION),
     writeConcurrently: (view) => {
       db.prepare('UPDATE blob_results SET version = version + 1, status = ?, view = ? WHERE blob_id = ?').run(
         view.status,
@@ -41,10 +46,10 @@ afterAll(async () => {
 });
 
 describeResultsRepositoryContract('DynamoDB (dynalite)', async () => {
-  // A fresh table per test, keyed like ResultsTable in services/results/serverless.yml.
+  // A fresh table per test, shaped like ResultsTable in services/results/serverless.yml, its index included.
   const TableName = `results-${(tables += 1)}`;
   const otherWriter = emulator.newDocumentClient();
-  await createHashKeyTable(otherWriter, TableName, 'blob_id');
+  await createResultsTable(otherWriter, TableName);
 
   // The other writer's requests start inside `change`; the repository's next request waits for them, so they land
   // between its read and its write, as a real race would.
@@ -59,7 +64,7 @@ describeResultsRepositoryContract('DynamoDB (dynalite)', async () => {
   );
 
   return {
-    repository: buildDynamoResultsRepository(repositoryClient, { tableName: TableName }),
+    repository: buildDynamoResultsRepository(repositoryClient, { tableName: TableName, ...CONTRACT_RETENTION }),
     writeConcurrently: (view) => {
       concurrentWrites.push(
         otherWriter.send(
