@@ -10,7 +10,7 @@ import { buildDynamoDeliveryStore } from './adapters/dynamoDeliveryStore/dynamoD
 import { buildDynamoTenantSecretStore } from './adapters/dynamoTenantSecretStore/dynamoTenantSecretStore.js';
 import { buildGotCallbackSender } from './adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildKmsSecretCipher } from './adapters/kmsSecretCipher/kmsSecretCipher.js';
-import { buildSqsDeliveryQueue } from './adapters/sqsDeliveryQueue/sqsDeliveryQueue.js';
+import { buildSqsDeadLetterQueue, buildSqsDeliveryQueue } from './adapters/sqsDeliveryQueue/sqsDeliveryQueue.js';
 import { buildSignerFor } from './buildSignerFor/buildSignerFor.js';
 import type { AwsWebhooksConfig } from './config.js';
 import { emf, logger } from './observability.js';
@@ -35,12 +35,15 @@ export const awsWebhooksRuntime = (config: AwsWebhooksConfig): WebhooksDeps => {
     buildKmsSecretCipher(new KMSClient({}), { keyId: config.secretsKeyArn }),
     { tableName: config.secretsTable },
   );
+  const sqs = new SQSClient({});
+  const queues = { queueUrl: config.deliveryQueueUrl, deadLetterQueueUrl: config.deliveryDlqUrl };
   return {
-    store: buildDynamoDeliveryStore(dynamo, { tableName: config.deliveriesTable }),
-    queue: buildSqsDeliveryQueue(new SQSClient({}), {
-      queueUrl: config.deliveryQueueUrl,
-      deadLetterQueueUrl: config.deliveryDlqUrl,
+    store: buildDynamoDeliveryStore(dynamo, {
+      tableName: config.deliveriesTable,
+      recordRetentionDays: config.recordRetentionDays,
     }),
+    queue: buildSqsDeliveryQueue(sqs, queues),
+    deadLetters: buildSqsDeadLetterQueue(sqs, queues),
     send: buildGotCallbackSender(got, { allowHosts: config.allowHosts }),
     signerFor: buildSignerFor(secrets, { now, maxAgeSeconds: SECRETS_MAX_AGE_SECONDS }),
     publisher: buildEventBridgePublisher(new EventBridgeClient({}), {

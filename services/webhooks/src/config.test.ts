@@ -11,6 +11,7 @@ import {
 /** What serverless.yml sets for the functions on AWS. */
 const AWS_ENV = {
   IMGREC_MODE: 'aws',
+  IMGREC_RECORD_RETENTION_DAYS: '90',
   IMGREC_DELIVERIES_TABLE: 'imgrec-webhooks-dev-DeliveriesTable',
   IMGREC_DELIVERY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/DeliveryQueue',
   IMGREC_DELIVERY_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/DeliveryDLQ',
@@ -65,6 +66,7 @@ describe('webhooksConfigFromEnv', () => {
     expect(webhooksConfigFromEnv({})).toEqual({
       mode: 'local',
       retrySchedule: DEFAULT_RETRY_SCHEDULE,
+      recordRetentionDays: 90,
       allowHosts: ['localhost', '127.0.0.1', '::1'],
       devWebhookSecrets: undefined,
     });
@@ -75,12 +77,14 @@ describe('webhooksConfigFromEnv', () => {
     expect(
       webhooksConfigFromEnv({
         IMGREC_RETRY_SCHEDULE: '1,2',
+        IMGREC_RECORD_RETENTION_DAYS: '0.5',
         IMGREC_CALLBACK_ALLOW_HOSTS: 'hooks.internal:8443',
         IMGREC_WEBHOOK_SECRET: `${a} ${b}`,
       }),
     ).toEqual({
       mode: 'local',
       retrySchedule: [1, 2],
+      recordRetentionDays: 0.5,
       allowHosts: ['hooks.internal:8443'],
       devWebhookSecrets: [a, b],
     });
@@ -91,6 +95,7 @@ describe('webhooksConfigFromEnv', () => {
     expect(webhooksConfigFromEnv(AWS_ENV)).toEqual({
       mode: 'aws',
       retrySchedule: DEFAULT_RETRY_SCHEDULE,
+      recordRetentionDays: 90,
       allowHosts: [],
       deliveriesTable: AWS_ENV.IMGREC_DELIVERIES_TABLE,
       deliveryQueueUrl: AWS_ENV.IMGREC_DELIVERY_QUEUE_URL,
@@ -105,6 +110,12 @@ describe('webhooksConfigFromEnv', () => {
     const { IMGREC_WEBHOOK_SECRETS_KEY_ARN: _missing, ...incomplete } = AWS_ENV;
     expect(() => webhooksConfigFromEnv(incomplete)).toThrow(
       new ConfigError('Missing required environment variable IMGREC_WEBHOOK_SECRETS_KEY_ARN'),
+    );
+  });
+
+  it('refuses a record retention that is not a number of days greater than 0, naming the setting', () => {
+    expect(() => webhooksConfigFromEnv({ ...AWS_ENV, IMGREC_RECORD_RETENTION_DAYS: '0' })).toThrow(
+      /^IMGREC_RECORD_RETENTION_DAYS /,
     );
   });
 

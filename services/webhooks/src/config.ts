@@ -5,6 +5,7 @@ import {
   parseWebhookSecrets,
   readList,
   requireEnv,
+  retentionFromEnv,
   runtimeMode,
 } from '@imgrec/shared';
 
@@ -56,6 +57,13 @@ export const devWebhookSecretsFromEnv = (env: Env = process.env): string[] | und
   }
 };
 
+/**
+ * Reads IMGREC_RECORD_RETENTION_DAYS (default 90; fractions allowed): how long a delivery, or a deleted blob's
+ * tombstone, is kept after it was created. DynamoDB's TTL applies it on AWS, the retention sweep locally.
+ * @throws ConfigError for a value that is not a number greater than 0.
+ */
+export const recordRetentionDaysFromEnv = (env: Env = process.env): number => retentionFromEnv(env).recordRetentionDays;
+
 /** Where a deployed stage keeps its deliveries: the webhooks stack's outputs of the same names. */
 export interface AwsDeliveryResources {
   /** IMGREC_DELIVERIES_TABLE */
@@ -79,6 +87,8 @@ export const awsDeliveryResourcesFromEnv = (env: Env = process.env): AwsDelivery
 
 interface CommonConfig {
   retrySchedule: readonly number[];
+  /** IMGREC_RECORD_RETENTION_DAYS (see {@link recordRetentionDaysFromEnv}). */
+  recordRetentionDays: number;
   /** IMGREC_CALLBACK_ALLOW_HOSTS: hosts exempt from the https and public-address rules. */
   allowHosts: readonly string[];
 }
@@ -102,14 +112,19 @@ export interface AwsWebhooksConfig extends CommonConfig, AwsDeliveryResources {
 export type WebhooksConfig = LocalWebhooksConfig | AwsWebhooksConfig;
 
 /**
- * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE and IMGREC_CALLBACK_ALLOW_HOSTS; in local mode
+ * The webhooks service's settings: IMGREC_MODE, IMGREC_RETRY_SCHEDULE, IMGREC_CALLBACK_ALLOW_HOSTS and
+ * IMGREC_RECORD_RETENTION_DAYS; in local mode
  * IMGREC_WEBHOOK_SECRET (optional); in aws mode the resources serverless.yml names (see {@link AwsWebhooksConfig}).
  * The tenants' secrets themselves are in the service's secret store, never in the environment.
  * @throws ConfigError for a missing or malformed setting, or for IMGREC_WEBHOOK_SECRET in aws mode.
  */
 export const webhooksConfigFromEnv = (env: Env = process.env): WebhooksConfig => {
   const mode = runtimeMode(env);
-  const common = { retrySchedule: retryScheduleFromEnv(env), allowHosts: callbackAllowHostsFromEnv(mode, env) };
+  const common = {
+    retrySchedule: retryScheduleFromEnv(env),
+    recordRetentionDays: recordRetentionDaysFromEnv(env),
+    allowHosts: callbackAllowHostsFromEnv(mode, env),
+  };
   if (mode === 'local') return { mode, ...common, devWebhookSecrets: devWebhookSecretsFromEnv(env) };
   // Anyone allowed to read a function's configuration can read its environment. Refused rather than ignored, so an
   // operator who put a secret there learns that it was never used (and rotates it).

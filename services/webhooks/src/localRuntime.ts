@@ -2,7 +2,10 @@ import { localPlatform } from '@imgrec/shared/local';
 import got from 'got';
 import { buildAesGcmSecretCipher } from './adapters/aesGcmSecretCipher/aesGcmSecretCipher.js';
 import { buildGotCallbackSender } from './adapters/gotCallbackSender/gotCallbackSender.js';
-import { buildLocalDeliveryQueue } from './adapters/localDeliveryQueue/localDeliveryQueue.js';
+import {
+  buildLocalDeadLetterQueue,
+  buildLocalDeliveryQueue,
+} from './adapters/localDeliveryQueue/localDeliveryQueue.js';
 import { ensureLocalSecretsKey } from './adapters/localSecretsKey/localSecretsKey.js';
 import { buildSqliteDeliveryStore } from './adapters/sqliteDeliveryStore/sqliteDeliveryStore.js';
 import { buildSqliteTenantSecretStore } from './adapters/sqliteTenantSecretStore/sqliteTenantSecretStore.js';
@@ -29,6 +32,7 @@ export const localWebhooksRuntime = (config: LocalWebhooksConfig): WebhooksDeps 
   return {
     store: buildSqliteDeliveryStore(db),
     queue: buildLocalDeliveryQueue(platform.queues),
+    deadLetters: buildLocalDeadLetterQueue(platform.queues),
     send: buildGotCallbackSender(got, { allowHosts: config.allowHosts }),
     signerFor: buildSignerFor(secrets, {
       now,

@@ -1,11 +1,26 @@
 import type { Clock, EventPublisher, Logger, Metrics, WebhookSigner } from '@imgrec/shared';
-import type { AttemptRecord, ClaimResult, Delivery, DeliveryMessage, NewDelivery } from './delivery/delivery.js';
+import type {
+  AttemptRecord,
+  ClaimResult,
+  Delivery,
+  DeliveryMessage,
+  NewDelivery,
+  StoredDelivery,
+} from './delivery/delivery.js';
 
-/** The deliveries table: one row per blob with a callback. Every write is atomic and conditional. */
+/**
+ * The deliveries table: one row per blob with a callback, or a deleted blob's tombstone. Every write is atomic and
+ * conditional.
+ */
 export interface DeliveryStore {
-  /** Saves a new delivery unless the blob has one already; returns the stored one and whether it is new. */
-  create(delivery: NewDelivery): Promise<{ created: boolean; delivery: Delivery }>;
-  get(blobId: string): Promise<Delivery | undefined>;
+  /**
+   * Saves a new delivery unless the blob has one already, or a tombstone; returns what is stored and whether it is
+   * new.
+   */
+  create(
+    delivery: NewDelivery,
+  ): Promise<{ created: true; delivery: Delivery } | { created: false; delivery: StoredDelivery }>;
+  get(blobId: string): Promise<StoredDelivery | undefined>;
   /**
    * Lets a queue message start an attempt if decideClaim allows it: counts the attempt, sets last_attempt_at to
    * `now` and makes the message the owner, in one atomic step.
@@ -23,6 +38,15 @@ export interface DeliveryStore {
    * schedule, no owner. Returns undefined for a delivered or unknown delivery, which must not be sent again.
    */
   resetForRedrive(blobId: string, now: Date): Promise<Delivery | undefined>;
+  /**
+   * Turns the blob's delivery into a tombstone in one atomic step, dropping its payload and URL; with no delivery
+   * yet, leaves a tombstone anyway, so an outcome that arrives later creates none. A tombstone stays as it is.
+   * Returns the status the blob had before: undefined when it had no delivery, `deleted` when nothing changed.
+   */
+  markDeleted(
+    blobId: string,
+    deletion: { tenantId: string; deletedAt: string; now: Date },
+  ): Promise<StoredDelivery['status'] | undefined>;
 }
 
 /** One of a tenant's webhook signing secrets, decrypted. */
@@ -85,12 +109,18 @@ export interface DeliveryQueue {
   deadLetter(message: ReceivedMessage): Promise<void>;
 }
 
-/** The delivery DLQ, as the redrive command sees it. */
+/** The delivery DLQ, as the redrive command and onBlobDeleted see it. */
 export interface DeadLetterQueue {
   /** The bodies of every message in the DLQ, oldest first. */
   list(): Promise<string[]>;
   /** Moves the messages `select` accepts back to the delivery queue, visible now; returns the bodies moved. */
   moveBack(select: (body: string) => boolean): Promise<string[]>;
+  /**
+   * Deletes the messages `select` accepts; returns how many. Locally every message is looked at. On SQS, which can
+   * only receive, it is one bounded pass: a message received by another consumer meanwhile (a redrive, another
+   * delete), or past the pass's bound, is left where it is.
+   */
+  deleteWhere(select: (body: string) => boolean): Promise<number>;
 }
 
 /** What one HTTP attempt came to. */
@@ -117,6 +147,7 @@ export type CallbackSender = (request: {
 export interface WebhooksDeps {
   store: DeliveryStore;
   queue: DeliveryQueue;
+  deadLetters: DeadLetterQueue;
   send: CallbackSender;
   /**
    * Resolves the signer for a tenant's current webhook secret(s): those not expired, newest first. Asked before

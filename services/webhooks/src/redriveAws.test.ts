@@ -47,7 +47,7 @@ describe('redriveAwsDeliveries', () => {
   });
 
   it('resets a dead-lettered delivery in DynamoDB and moves its message from the DLQ to the delivery queue', async () => {
-    const store = buildDynamoDeliveryStore(documents, { tableName: TABLE });
+    const store = buildDynamoDeliveryStore(documents, { tableName: TABLE, recordRetentionDays: 90 });
     await store.create({
       blobId: 'blob_1',
       tenantId: 'tenant_a',

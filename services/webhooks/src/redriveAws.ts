@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@imgrec/shared';
 import { buildDynamoDeliveryStore } from './adapters/dynamoDeliveryStore/dynamoDeliveryStore.js';
 import { buildSqsDeadLetterQueue } from './adapters/sqsDeliveryQueue/sqsDeliveryQueue.js';
-import { awsDeliveryResourcesFromEnv } from './config.js';
+import { awsDeliveryResourcesFromEnv, recordRetentionDaysFromEnv } from './config.js';
 import { redriveDeliveries, type RedriveOptions, type RedriveReport } from './redriveDeliveries/redriveDeliveries.js';
 
 export { awsDeliveryResourcesFromEnv, type AwsDeliveryResources } from './config.js';
@@ -24,12 +24,13 @@ export const redriveAwsDeliveries = async (
   env?: NodeJS.ProcessEnv,
 ): Promise<RedriveReport> => {
   const resources = awsDeliveryResourcesFromEnv(env);
+  const recordRetentionDays = recordRetentionDaysFromEnv(env);
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const sqs = new SQSClient({});
   try {
     return await redriveDeliveries(
       {
-        store: buildDynamoDeliveryStore(dynamo, { tableName: resources.deliveriesTable }),
+        store: buildDynamoDeliveryStore(dynamo, { tableName: resources.deliveriesTable, recordRetentionDays }),
         deadLetters: buildSqsDeadLetterQueue(sqs, {
           queueUrl: resources.deliveryQueueUrl,
           deadLetterQueueUrl: resources.deliveryDlqUrl,

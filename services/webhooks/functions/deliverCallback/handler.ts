@@ -3,19 +3,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { publishMetrics, runtimeMode, type RuntimeMode } from '@imgrec/shared';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { deliveryMessageSchema } from '../../src/delivery/delivery.js';
+import { readDeliveryMessage } from '../../src/delivery/delivery.js';
 import { deliverMessage, type DeliverMessageDeps } from '../../src/deliverMessage/deliverMessage.js';
 import { emf, logger } from '../../src/observability.js';
 import { webhooksRuntime } from '../../src/runtime.js';
 
 /** The blob and tenant a delivery message names, for its log lines; none for a body that is not one. */
 const correlationOf = (body: string): Record<string, string> => {
-  try {
-    const message = deliveryMessageSchema.parse(JSON.parse(body));
-    return { blob_id: message.blob_id, ...(message.tenant_id !== undefined && { tenant_id: message.tenant_id }) };
-  } catch {
-    return {};
-  }
+  const message = readDeliveryMessage(body);
+  if (!message) return {};
+  return { blob_id: message.blob_id, ...(message.tenant_id !== undefined && { tenant_id: message.tenant_id }) };
 };
 
 /**

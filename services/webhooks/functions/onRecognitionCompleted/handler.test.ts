@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventSchemaError, type BusEvent } from '@imgrec/shared';
 import { lambdaContextOf } from '@imgrec/shared/testing';
-import { buildEnqueueDeps } from '../../src/testing/buildEnqueueDeps.js';
+import { buildEventTargetDeps } from '../../src/testing/buildEventTargetDeps.js';
 import { logsPerTest } from '../../src/testing/logsPerTest.js';
 import { labelsDetected } from '../../src/testing/outcomeEvents.js';
 import { buildHandler } from './handler.js';
@@ -10,7 +10,7 @@ const CALLBACK_URL = 'https://hooks.example.com/imgrec';
 
 /** The function over the real SQLite store and local queue, in memory, logging with the service's logger. */
 const setup = () => {
-  const { deps, queued } = buildEnqueueDeps();
+  const { deps, queued } = buildEventTargetDeps();
   const handler = buildHandler(() => deps);
   return {
     deps,

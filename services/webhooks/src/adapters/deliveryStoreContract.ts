@@ -15,10 +15,29 @@ const newDelivery = (blobId = 'blob_1'): NewDelivery => ({
   now: T0,
 });
 
+const tombstone = (deletedAt: Date, createdAt: Date = T0) => ({
+  blobId: 'blob_1',
+  tenantId: 'tenant_a',
+  status: 'deleted',
+  deletedAt: deletedAt.toISOString(),
+  createdAt: createdAt.toISOString(),
+  updatedAt: deletedAt.toISOString(),
+});
+
+const deletion = (at: Date) => ({ tenantId: 'tenant_a', deletedAt: at.toISOString(), now: at });
+
 const claimed = async (store: DeliveryStore, messageId: string, now: Date): Promise<Delivery> => {
   const claim = await store.claim('blob_1', { messageId, now });
   if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
   return claim.delivery;
+};
+
+/** A delivery whose first attempt failed for good: a 410, or (deadLetter) the end of its schedule. */
+const failedDelivery = async (store: DeliveryStore, statusCode: number, deadLetter: boolean): Promise<void> => {
+  await store.create(newDelivery());
+  await claimed(store, 'm1', at(0));
+  const error = `HTTP ${statusCode}`;
+  await store.recordAttempt('blob_1', 1, { result: 'failed', statusCode, error, deadLetter }, at(1));
 };
 
 /**
@@ -125,28 +144,14 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
 
     it('remembers that the outcome was announced', async () => {
       const store = await build();
-      await store.create(newDelivery());
-      await claimed(store, 'm1', at(0));
-      await store.recordAttempt(
-        'blob_1',
-        1,
-        { result: 'failed', statusCode: 410, error: 'HTTP 410', deadLetter: false },
-        at(1),
-      );
+      await failedDelivery(store, 410, false);
       await store.markOutcomePublished('blob_1');
       expect(await store.get('blob_1')).toMatchObject({ status: 'failed', deadLetter: false, outcomePublished: true });
     });
 
     it('resets a failed delivery for a redrive, keeping its id and attempt count; a delivered one stays', async () => {
       const store = await build();
-      await store.create(newDelivery());
-      await claimed(store, 'm1', at(0));
-      await store.recordAttempt(
-        'blob_1',
-        1,
-        { result: 'failed', statusCode: 500, error: 'HTTP 500', deadLetter: true },
-        at(1),
-      );
+      await failedDelivery(store, 500, true);
       await store.markOutcomePublished('blob_1');
       const reset = await store.resetForRedrive('blob_1', at(60));
       expect(reset).toMatchObject({
@@ -165,6 +170,61 @@ export const describeDeliveryStoreContract = (adapter: string, build: () => Deli
       await store.recordAttempt('blob_1', 2, { result: 'delivered', statusCode: 200 }, at(62));
       expect(await store.resetForRedrive('blob_1', at(70))).toBeUndefined();
       expect(await store.resetForRedrive('unknown', at(70))).toBeUndefined();
+    });
+
+    it('turns a pending delivery into a tombstone that keeps nothing it could send; a second delete changes nothing', async () => {
+      const store = await build();
+      await store.create(newDelivery());
+      await claimed(store, 'm1', at(1));
+
+      expect(await store.markDeleted('blob_1', deletion(at(10)))).toBe('pending');
+      expect(await store.get('blob_1')).toStrictEqual(tombstone(at(10)));
+      // The attempt that was in flight when the blob was deleted records nothing.
+      expect(await store.recordAttempt('blob_1', 1, { result: 'delivered', statusCode: 200 }, at(11))).toBeUndefined();
+      expect(await store.markDeleted('blob_1', deletion(at(20)))).toBe('deleted');
+      expect(await store.get('blob_1')).toStrictEqual(tombstone(at(10)));
+    });
+
+    it('drops every later message, outcome and redrive of a deleted blob', async () => {
+      const store = await build();
+      await failedDelivery(store, 500, true);
+      expect(await store.markDeleted('blob_1', deletion(at(10)))).toBe('failed');
+
+      expect(await store.claim('blob_1', { messageId: 'm1', now: at(11) })).toEqual({
+        kind: 'deleted',
+        tombstone: tombstone(at(10)),
+      });
+      expect(await store.claim('blob_1', { messageId: 'm2', now: at(11) })).toMatchObject({ kind: 'deleted' });
+      expect(await store.resetForRedrive('blob_1', at(12))).toBeUndefined();
+      await store.markOutcomePublished('blob_1');
+      expect(await store.create({ ...newDelivery(), now: at(13) })).toEqual({
+        created: false,
+        delivery: tombstone(at(10)),
+      });
+      expect(await store.get('blob_1')).toStrictEqual(tombstone(at(10)));
+    });
+
+    it('leaves a tombstone for a blob deleted before its outcome, so the outcome creates no delivery', async () => {
+      const store = await build();
+
+      expect(await store.markDeleted('blob_1', deletion(at(5)))).toBeUndefined();
+      expect(await store.get('blob_1')).toStrictEqual(tombstone(at(5), at(5)));
+      expect(await store.create({ ...newDelivery(), now: at(6) })).toEqual({
+        created: false,
+        delivery: tombstone(at(5), at(5)),
+      });
+    });
+
+    it('ends with a tombstone when a delete races a claim, whichever wins', async () => {
+      const store = await build();
+      await store.create(newDelivery());
+      const [claim] = await Promise.all([
+        store.claim('blob_1', { messageId: 'm1', now: at(1) }),
+        store.markDeleted('blob_1', deletion(at(1))),
+      ]);
+
+      expect(['claimed', 'deleted']).toContain(claim.kind);
+      expect(await store.get('blob_1')).toStrictEqual(tombstone(at(1)));
     });
   });
 };

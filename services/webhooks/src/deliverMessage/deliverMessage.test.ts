@@ -218,7 +218,7 @@ describe('deliverMessage', () => {
 
     // Act
     fixed = true;
-    const report = await redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters });
+    const report = await redriveDeliveries(loop.deps);
     await loop.runUntilIdle();
 
     // Assess

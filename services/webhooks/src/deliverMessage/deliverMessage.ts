@@ -149,7 +149,7 @@ const attempt = async (
  * Handles one delivery queue message: at most one HTTP attempt, signed with the secrets of the delivery's tenant,
  * then either done or hidden until the next scheduled attempt (SQS-style: the visibility timeout is the retry
  * timer). Copies of the message are dropped and early arrivals are hidden again, so neither can send the message
- * twice or out of schedule.
+ * twice or out of schedule; so is a message whose blob was deleted, which finds a tombstone.
  * @throws when the message body is not a delivery message, the tenant's signer cannot be resolved (no current
  *   secret, the secrets unreadable), or a store/queue/bus call fails; the message then stays in the queue and is
  *   retried after its visibility timeout.
@@ -172,6 +172,14 @@ export const deliverMessage = async (message: ReceivedMessage, deps: DeliverMess
       return attempt(claim.delivery, message, sign ?? (await deps.signerFor(claim.delivery.tenantId)), deps);
     case 'finished':
       return finish(claim.delivery, message, deps);
+    case 'deleted':
+      // The blob was deleted: nothing is sent and nothing is announced for it.
+      deps.log.info('dropping a delivery message of a deleted blob', {
+        blob_id: blobId,
+        tenant_id: claim.tombstone.tenantId,
+        message_id: message.messageId,
+      });
+      return 'processed';
     case 'early':
       await deps.queue.retryLater(message.receiptHandle, secondsUntil(claim.retryAt, now));
       return 'retry';

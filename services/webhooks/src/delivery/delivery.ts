@@ -40,6 +40,23 @@ export interface Delivery {
   updatedAt: string;
 }
 
+/**
+ * What is left of a deleted blob's delivery: whose it was and when it went, with nothing that could be sent (no
+ * payload, no URL, no webhook-id). Terminal: a queued message for it is dropped unsent, an outcome event that arrives
+ * later creates no delivery, and a redrive never resets it. Kept, like a delivery, until the record retention passes.
+ */
+export interface DeliveryTombstone {
+  blobId: string;
+  tenantId: string;
+  status: 'deleted';
+  deletedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the deliveries table holds for a blob: its delivery, or the tombstone a delete left. */
+export type StoredDelivery = Delivery | DeliveryTombstone;
+
 export type NewDelivery = Pick<Delivery, 'blobId' | 'tenantId' | 'webhookId' | 'url' | 'eventType' | 'payload'> & {
   now: Date;
 };
@@ -53,6 +70,8 @@ export type ClaimResult =
   | { kind: 'duplicate'; delivery: Delivery }
   /** The delivery is delivered or failed; only its follow-up (event, DLQ) may remain. */
   | { kind: 'finished'; delivery: Delivery }
+  /** The blob was deleted: the message is dropped, with no attempt and no follow-up. */
+  | { kind: 'deleted'; tombstone: DeliveryTombstone }
   /** The message came back before the next attempt is due. */
   | { kind: 'early'; delivery: Delivery; retryAt: string };
 
@@ -64,11 +83,12 @@ const DUE_TOLERANCE_MS = 500;
  * rules inside its own atomic step (a SQLite transaction, a DynamoDB conditional update).
  */
 export const decideClaim = (
-  delivery: Delivery | undefined,
+  delivery: StoredDelivery | undefined,
   messageId: string,
   now: Date,
 ): Exclude<ClaimResult, { kind: 'claimed' }> | { kind: 'claimable'; delivery: Delivery } => {
   if (!delivery) return { kind: 'missing' };
+  if (delivery.status === 'deleted') return { kind: 'deleted', tombstone: delivery };
   if (delivery.ownerMessageId !== undefined && delivery.ownerMessageId !== messageId) {
     return { kind: 'duplicate', delivery };
   }
@@ -96,3 +116,12 @@ export const deliveryMessageSchema = z.object({
   tenant_id: tenantIdSchema.optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+
+/** A queue message's body as a delivery message; undefined for a body that is not one. */
+export const readDeliveryMessage = (body: string): DeliveryMessage | undefined => {
+  try {
+    return deliveryMessageSchema.parse(JSON.parse(body));
+  } catch {
+    return undefined;
+  }
+};

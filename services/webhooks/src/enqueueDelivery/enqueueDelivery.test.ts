@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseBusEvent, webhookIdForBlob, type BusEvent } from '@imgrec/shared';
-import { buildEnqueueDeps } from '../testing/buildEnqueueDeps.js';
+import { buildEventTargetDeps } from '../testing/buildEventTargetDeps.js';
 import { logsPerTest } from '../testing/logsPerTest.js';
 import { TEST_TENANT_ID, labelsDetected, recognitionFailed } from '../testing/outcomeEvents.js';
 import { enqueueDelivery } from './enqueueDelivery.js';
@@ -9,7 +9,7 @@ const CALLBACK_URL = 'https://hooks.example.com/imgrec';
 
 /** enqueueDelivery over the real SQLite store and local queue, in memory. */
 const setup = () => {
-  const { deps, queued } = buildEnqueueDeps();
+  const { deps, queued } = buildEventTargetDeps();
   return { deps, queued, enqueue: (event: BusEvent) => enqueueDelivery(parseBusEvent(event), deps) };
 };
 
@@ -35,7 +35,8 @@ describe('enqueueDelivery', () => {
       status: 'pending',
       attempts: 0,
     });
-    expect(JSON.parse(delivery?.payload ?? '')).toMatchObject({
+    const payload = delivery?.status === 'pending' ? delivery.payload : '';
+    expect(JSON.parse(payload)).toMatchObject({
       type: 'blob.labels_detected',
       timestamp: '2026-11-27T12:00:03.000Z',
       data: { blob_id: 'blob_1', status: 'succeeded', callback: { status: 'pending', attempts: 0 } },

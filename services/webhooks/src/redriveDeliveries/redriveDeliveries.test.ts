@@ -23,8 +23,7 @@ describe('redriveDeliveries', () => {
     await loop.enqueue(labelsDetected('blob_b', `${receiver.origin}/`));
     await loop.runUntilIdle();
     expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
-    const redrive = (blobId?: string) =>
-      redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters }, blobId === undefined ? {} : { blobId });
+    const redrive = (blobId?: string) => redriveDeliveries(loop.deps, blobId === undefined ? {} : { blobId });
     return { loop, redrive, fix: () => (fixed = true), requests: receiver.requests };
   };
 
@@ -39,8 +38,7 @@ describe('redriveDeliveries', () => {
     expect(loop.depth()).toEqual({ queue: 0, dlq: 2 });
     return {
       loop,
-      redrive: (options: { blobId?: string; tenantId?: string }) =>
-        redriveDeliveries({ ...loop.deps, deadLetters: loop.deadLetters }, options),
+      redrive: (options: { blobId?: string; tenantId?: string }) => redriveDeliveries(loop.deps, options),
     };
   };
 

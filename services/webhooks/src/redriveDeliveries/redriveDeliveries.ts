@@ -1,24 +1,19 @@
-import { deliveryMessageSchema, type DeliveryMessage } from '../delivery/delivery.js';
-import type { DeadLetterQueue, WebhooksDeps } from '../ports.js';
+import { readDeliveryMessage, type DeliveryMessage } from '../delivery/delivery.js';
+import type { WebhooksDeps } from '../ports.js';
 
-export type RedriveDeps = Pick<WebhooksDeps, 'store' | 'now' | 'log'> & { deadLetters: DeadLetterQueue };
+export type RedriveDeps = Pick<WebhooksDeps, 'store' | 'deadLetters' | 'now' | 'log'>;
 
 export interface RedriveReport {
   /** Deliveries put back on the queue, each with its unchanged webhook-id. */
   replayed: DeliveryMessage[];
-  /** DLQ messages moved back whose delivery already succeeded (or is unknown): deliverCallback drops them unsent. */
+  /**
+   * DLQ messages moved back whose delivery already succeeded, or whose blob was deleted (or is unknown):
+   * deliverCallback drops them unsent.
+   */
   notResent: DeliveryMessage[];
   /** DLQ bodies that are not delivery messages; left in the DLQ for a person to look at. */
   unreadable: string[];
 }
-
-const readMessage = (body: string): DeliveryMessage | undefined => {
-  try {
-    return deliveryMessageSchema.parse(JSON.parse(body));
-  } catch {
-    return undefined;
-  }
-};
 
 export interface RedriveOptions {
   /** Only this blob's messages. */
@@ -39,9 +34,9 @@ export const redriveDeliveries = async (deps: RedriveDeps, options: RedriveOptio
     message.tenant_id ?? (await deps.store.get(message.blob_id))?.tenantId;
 
   const bodies = await deps.deadLetters.list();
-  const unreadable = bodies.filter((body) => readMessage(body) === undefined);
+  const unreadable = bodies.filter((body) => readDeliveryMessage(body) === undefined);
   const selected = new Map<string, DeliveryMessage>();
-  for (const message of bodies.map(readMessage)) {
+  for (const message of bodies.map(readDeliveryMessage)) {
     if (message === undefined || (options.blobId !== undefined && message.blob_id !== options.blobId)) continue;
     if (options.tenantId !== undefined && (await tenantOf(message)) !== options.tenantId) continue;
     selected.set(message.blob_id, message);
@@ -55,7 +50,7 @@ export const redriveDeliveries = async (deps: RedriveDeps, options: RedriveOptio
     (reset ? replayed : notResent).push(message);
   }
   await deps.deadLetters.moveBack((body) => {
-    const message = readMessage(body);
+    const message = readDeliveryMessage(body);
     return message !== undefined && selected.has(message.blob_id);
   });
   for (const message of replayed) deps.log.info('callback redriven', { ...message });

@@ -81,6 +81,7 @@ export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
   const deps: WebhooksDeps = {
     store: buildSqliteDeliveryStore(openDatabase(':memory:')),
     queue: buildLocalDeliveryQueue(queues),
+    deadLetters: buildLocalDeadLetterQueue(queues),
     send: buildGotCallbackSender(got, { ...senderConfig, allowHosts: senderConfig.allowHosts ?? ['127.0.0.1'] }),
     signerFor: buildSignerFor(secrets, { now }),
     publisher: {
@@ -147,7 +148,6 @@ export const buildDeliveryLoop = async (options: DeliveryLoopOptions = {}) => {
     published,
     /** The counters of what the service did, in Prometheus text. */
     counters,
-    deadLetters: buildLocalDeadLetterQueue(queues),
     /** What onRecognitionCompleted does with an outcome event: queue its delivery. */
     enqueue: (event: BusEvent) => enqueueDelivery(parseBusEvent(event), deps),
     deliverBatch,

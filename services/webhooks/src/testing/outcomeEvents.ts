@@ -1,4 +1,4 @@
-import type { BusEvent } from '@imgrec/shared';
+import { EVENT_SOURCES, type BusEvent, type DetailType } from '@imgrec/shared';
 
 /** The tenant of the outcome events when a test names none. */
 export const TEST_TENANT_ID = 'tenant_test';
@@ -11,13 +11,10 @@ const facts = (blobId: string, callbackUrl: string | undefined, tenantId: string
   created_at: '2026-11-27T12:00:00.000Z',
 });
 
-const envelope = <T extends 'LabelsDetected' | 'RecognitionFailed'>(
-  detailType: T,
-  detail: BusEvent<T>['detail'],
-): BusEvent<T> => ({
+const envelope = <T extends DetailType>(detailType: T, detail: BusEvent<T>['detail']): BusEvent<T> => ({
   version: '0',
   id: `event-${detail.blob_id}-${detailType}`,
-  source: 'imgrec.recognition',
+  source: EVENT_SOURCES[detailType],
   account: '000000000000',
   time: '2026-11-27T12:00:03.000Z',
   region: 'local',
@@ -58,3 +55,10 @@ export const recognitionFailed = (
     error: { code: 'unsupported_image_format', message: 'The image could not be decoded.', retryable: false },
     completed_at: '2026-11-27T12:00:02.000Z',
   });
+
+/** A BlobDeleted bus event of the tenant's blob, as uploads publishes it on DELETE /blobs/{blob_id} (tests only). */
+export const blobDeleted = (
+  blobId: string,
+  tenantId: string = TEST_TENANT_ID,
+  deletedAt = '2026-11-27T12:00:05.000Z',
+): BusEvent<'BlobDeleted'> => envelope('BlobDeleted', { blob_id: blobId, tenant_id: tenantId, deleted_at: deletedAt });

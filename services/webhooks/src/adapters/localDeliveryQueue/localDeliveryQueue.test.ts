@@ -47,4 +47,15 @@ describe('buildLocalDeliveryQueue', () => {
     ]);
     expect(await dlq.list()).toEqual(['{"blob_id":"b1","webhook_id":"msg_1"}']);
   });
+
+  it('deletes the DLQ messages a delete picks, even one a redrive has just received', async () => {
+    const { queues, queue, dlq } = setup();
+    await queue.send({ blob_id: 'b1', webhook_id: 'msg_1' });
+    await queue.send({ blob_id: 'b2', webhook_id: 'msg_2' });
+    for (const message of queues.receive('webhooks.DeliveryQueue', 2)) await queue.deadLetter(message);
+    queues.receive('webhooks.DeliveryDLQ', 1);
+
+    expect(await dlq.deleteWhere((body) => body.includes('"b1"'))).toBe(1);
+    expect(await dlq.list()).toEqual(['{"blob_id":"b2","webhook_id":"msg_2"}']);
+  });
 });

@@ -29,11 +29,12 @@ export const buildLocalDeliveryQueue = (
   },
 });
 
-/** The delivery DLQ on the local SQLite queues, for the redrive command. */
+/** The delivery DLQ on the local SQLite queues, for the redrive command and onBlobDeleted. */
 export const buildLocalDeadLetterQueue = (
   queues: LocalQueues,
   config: LocalDeliveryQueueConfig = LOCAL_DELIVERY_QUEUES,
 ): DeadLetterQueue => ({
   list: async () => queues.peek(config.deadLetterQueue).map((message) => message.body),
   moveBack: async (select) => queues.redrive(config.deadLetterQueue, config.queue, select),
+  deleteWhere: async (select) => queues.deleteWhere(config.deadLetterQueue, select),
 });

@@ -9,7 +9,12 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MAX_VISIBILITY_DELAY_SECONDS, buildSqsDeadLetterQueue, buildSqsDeliveryQueue } from './sqsDeliveryQueue.js';
+import {
+  DELETE_PASS,
+  MAX_VISIBILITY_DELAY_SECONDS,
+  buildSqsDeadLetterQueue,
+  buildSqsDeliveryQueue,
+} from './sqsDeliveryQueue.js';
 
 const config = {
   queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/imgrec-webhooks-dev-DeliveryQueue-AbC123',
@@ -131,5 +136,35 @@ describe('buildSqsDeadLetterQueue', () => {
         Entries: [{ Id: '0', ReceiptHandle: 'receipt-b1', VisibilityTimeout: 0 }],
       },
     ]);
+  });
+
+  it("deletes a blob's messages, sends nothing anywhere, and gives back the others", async () => {
+    const { sqs, dlq } = withDlq([dead('b1', 1000), dead('b2', 2000)], [dead('b2-copy', 3000)]);
+    const deleted = await dlq.deleteWhere((body) => JSON.parse(body).blob_id.startsWith('b2'));
+
+    expect(deleted).toBe(2);
+    expect(inputs(sqs.commandCalls(ReceiveMessageCommand))[0]).toMatchObject({
+      QueueUrl: config.deadLetterQueueUrl,
+      VisibilityTimeout: DELETE_PASS.visibilitySeconds,
+    });
+    expect(inputs(sqs.commandCalls(DeleteMessageCommand))).toEqual([
+      { QueueUrl: config.deadLetterQueueUrl, ReceiptHandle: 'receipt-b2' },
+      { QueueUrl: config.deadLetterQueueUrl, ReceiptHandle: 'receipt-b2-copy' },
+    ]);
+    expect(sqs.commandCalls(SendMessageCommand)).toEqual([]);
+    expect(inputs(sqs.commandCalls(ChangeMessageVisibilityBatchCommand))).toEqual([
+      {
+        QueueUrl: config.deadLetterQueueUrl,
+        Entries: [{ Id: '0', ReceiptHandle: 'receipt-b1', VisibilityTimeout: 0 }],
+      },
+    ]);
+  });
+
+  it('stops a delete pass after a bounded number of receives, however long the DLQ', async () => {
+    const endless = Array.from({ length: DELETE_PASS.maxReceives + 5 }, (_, index) => [dead(`b${index}`, index)]);
+    const { sqs, dlq } = withDlq(...endless);
+
+    expect(await dlq.deleteWhere(() => true)).toBe(DELETE_PASS.maxReceives);
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(DELETE_PASS.maxReceives);
   });
 });

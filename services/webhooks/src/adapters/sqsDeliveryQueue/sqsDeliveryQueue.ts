@@ -48,27 +48,42 @@ export const buildSqsDeliveryQueue = (client: SQSClient, config: SqsDeliveryQueu
   },
 });
 
+/** How a pass over the DLQ receives it: how long it hides each message, and at most how many receives it makes. */
+interface Pass {
+  visibilitySeconds: number;
+  maxReceives: number;
+}
+
 // Long enough for one redrive pass over the DLQ; messages the pass leaves are made visible again at its end.
-const PASS_VISIBILITY_SECONDS = 300;
+const REDRIVE_PASS: Pass = { visibilitySeconds: 300, maxReceives: Number.POSITIVE_INFINITY };
+
+/**
+ * A delete's pass, inside onBlobDeleted (timeout 30 s): up to 500 messages, far more than a healthy DLQ holds, each
+ * hidden for less time than a redrive's pass would hide it if the function died before giving the others back. The
+ * bound is safe because the blob's tombstone already keeps any message it misses from being sent; the rest expire
+ * with the queue's retention.
+ */
+export const DELETE_PASS: Pass = { visibilitySeconds: 60, maxReceives: 50 };
+
 // SQS's batch limit for receives and visibility changes.
 const BATCH = 10;
 
 /**
- * The delivery DLQ on SQS, for a redrive (aws mode). SQS has no way to list a queue, so each call receives every
- * message (hiding each one for the pass), then gives back those it does not move; a message moved back is sent to
- * the delivery queue before it is deleted from the DLQ, so a failure in between leaves a copy, which
- * deliverCallback drops, never a lost message. Needs sqs:ReceiveMessage, sqs:DeleteMessage and
- * sqs:ChangeMessageVisibility on the DLQ, and sqs:SendMessage on the delivery queue.
+ * The delivery DLQ on SQS (aws mode), for a redrive and for onBlobDeleted. SQS has no way to list a queue, so each
+ * call receives the messages (hiding each one for the pass), then gives back those it does not move or delete; a
+ * message moved back is sent to the delivery queue before it is deleted from the DLQ, so a failure in between leaves
+ * a copy, which deliverCallback drops, never a lost message. Needs sqs:ReceiveMessage, sqs:DeleteMessage and
+ * sqs:ChangeMessageVisibility on the DLQ, and (to move back) sqs:SendMessage on the delivery queue.
  */
 export const buildSqsDeadLetterQueue = (client: SQSClient, config: SqsDeliveryQueueConfig): DeadLetterQueue => {
-  const receiveAll = async (): Promise<Message[]> => {
+  const receiveAll = async (pass: Pass): Promise<Message[]> => {
     const received = new Map<string, Message>();
-    for (;;) {
+    for (let receives = 0; receives < pass.maxReceives; receives += 1) {
       const { Messages = [] } = await client.send(
         new ReceiveMessageCommand({
           QueueUrl: config.deadLetterQueueUrl,
           MaxNumberOfMessages: BATCH,
-          VisibilityTimeout: PASS_VISIBILITY_SECONDS,
+          VisibilityTimeout: pass.visibilitySeconds,
           // Any wait makes SQS look on all its servers; without one an empty answer may miss messages.
           WaitTimeSeconds: 1,
           MessageSystemAttributeNames: ['SentTimestamp'],
@@ -101,7 +116,7 @@ export const buildSqsDeadLetterQueue = (client: SQSClient, config: SqsDeliveryQu
 
   return {
     list: async () => {
-      const messages = await receiveAll();
+      const messages = await receiveAll(REDRIVE_PASS);
       await release(messages);
       return messages.map((message) => message.Body ?? '');
     },
@@ -109,7 +124,7 @@ export const buildSqsDeadLetterQueue = (client: SQSClient, config: SqsDeliveryQu
     moveBack: async (select) => {
       const moved: string[] = [];
       const kept: Message[] = [];
-      for (const message of await receiveAll()) {
+      for (const message of await receiveAll(REDRIVE_PASS)) {
         const body = message.Body ?? '';
         if (!select(body)) {
           kept.push(message);
@@ -123,6 +138,23 @@ export const buildSqsDeadLetterQueue = (client: SQSClient, config: SqsDeliveryQu
       }
       await release(kept);
       return moved;
+    },
+
+    deleteWhere: async (select) => {
+      let deleted = 0;
+      const kept: Message[] = [];
+      for (const message of await receiveAll(DELETE_PASS)) {
+        if (!select(message.Body ?? '')) {
+          kept.push(message);
+          continue;
+        }
+        await client.send(
+          new DeleteMessageCommand({ QueueUrl: config.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+        deleted += 1;
+      }
+      await release(kept);
+      return deleted;
     },
   };
 };
