@@ -3,6 +3,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   type AttributeDefinition,
+  type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -53,10 +54,10 @@ const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set(['rekognition:DetectL
 
 const FUNCTIONS: Record<Service, string[]> = {
   accounts: ['authorizeRequest', 'getHealth'],
-  uploads: ['createUpload', 'onImageStored'],
+  uploads: ['createUpload', 'deleteBlob', 'onImageStored'],
   recognition: ['onBlobCreated'],
-  results: ['getBlob', 'onBlobEvent'],
-  webhooks: ['onRecognitionCompleted', 'deliverCallback'],
+  results: ['getBlob', 'listBlobs', 'onBlobEvent'],
+  webhooks: ['onRecognitionCompleted', 'deliverCallback', 'onBlobDeleted'],
 };
 const FUNCTION_COUNT = Object.values(FUNCTIONS).flat().length;
 
@@ -273,6 +274,50 @@ describe('npm run package', () => {
     });
   });
 
+  it('lets DynamoDB expire the records of every table that keeps a blob’s records', () => {
+    for (const [service, table] of [
+      ['uploads', 'UploadsTable'],
+      ['results', 'ResultsTable'],
+      ['webhooks', 'DeliveriesTable'],
+    ] as const) {
+      expect({ table, ttl: templates.get(service)?.Resources[table]?.Properties?.TimeToLiveSpecification }).toEqual({
+        table,
+        ttl: { AttributeName: 'delete_after', Enabled: true },
+      });
+    }
+  });
+
+  it('keeps a blob’s records for the same number of days in every service that holds them', () => {
+    const retentions = new Set(
+      resourcesOf('AWS::Lambda::Function').map(
+        ({ properties }) =>
+          ((properties.Environment as Json | undefined)?.Variables as Json | undefined)?.IMGREC_RECORD_RETENTION_DAYS,
+      ),
+    );
+    retentions.delete(undefined);
+    expect([...retentions]).toEqual(['90']);
+  });
+
+  it('lists a tenant’s blobs through an index keyed by tenant and creation time, never a scan', () => {
+    const results = templates.get('results')?.Resources.ResultsTable?.Properties ?? {};
+    expect(results.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'by_tenant_created',
+        KeySchema: [
+          { AttributeName: 'tenant_id', KeyType: 'HASH' },
+          { AttributeName: 'created_key', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    const statements = resourcesOf('AWS::IAM::Role').flatMap(({ properties }) =>
+      asArray(properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+        (policy) => policy.PolicyDocument.Statement,
+      ),
+    );
+    expect(statements.flatMap((statement) => asArray(statement.Action))).not.toContain('dynamodb:Scan');
+  });
+
   it('paces recognition with the maximumConcurrency parameter', () => {
     const [mapping] = resourcesOf('AWS::Lambda::EventSourceMapping').filter(({ service }) => service === 'recognition');
     expect(mapping?.properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 5 } });
@@ -304,9 +349,12 @@ describe('npm run package', () => {
 
     it('puts the accounts authorizer on every /blobs route, and none on /health', () => {
       const blobRoutes = routes().filter((route) => String(route.RouteKey).includes(' /blobs'));
-      expect(blobRoutes.map((route) => route.RouteKey)).toEqual(
-        expect.arrayContaining(['POST /blobs', 'GET /blobs/{blob_id}']),
-      );
+      expect(blobRoutes.map((route) => route.RouteKey).sort()).toEqual([
+        'DELETE /blobs/{blob_id}',
+        'GET /blobs',
+        'GET /blobs/{blob_id}',
+        'POST /blobs',
+      ]);
       for (const route of blobRoutes) {
         expect({ route: route.RouteKey, type: route.AuthorizationType, id: route.AuthorizerId }).toEqual({
           route: route.RouteKey,
@@ -416,6 +464,7 @@ describe('function bundles', () => {
   describe('in aws mode against emulators', () => {
     const BUCKET = 'imgrec-test-images';
     const BUS = 'imgrec-test';
+    const CURSOR_SECRET = 'c'.repeat(64);
     let s3: S3Emulator;
     let dynamo: DynamoEmulator;
     let aws: FakeAwsJsonApi;
@@ -431,6 +480,11 @@ describe('function bundles', () => {
             Entries: (body.Entries as unknown[]).map((_, index) => ({ EventId: `event-${index}` })),
           }),
           'RekognitionService.DetectLabels': () => dogOnGrass,
+          'secretsmanager.GetSecretValue': (body) => ({
+            ARN: body.SecretId,
+            Name: 'CursorSigningSecret',
+            SecretString: CURSOR_SECRET,
+          }),
         }),
       ]);
       // The tables exactly as the templates define them, so the adapters are checked against the real key schema.
@@ -440,13 +494,15 @@ describe('function bundles', () => {
         ['uploads', 'UploadsTable'],
         ['results', 'ResultsTable'],
       ] as const) {
-        const { AttributeDefinitions, KeySchema } = templates.get(service)?.Resources[logicalId]?.Properties ?? {};
+        const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } =
+          templates.get(service)?.Resources[logicalId]?.Properties ?? {};
         await client.send(
           new CreateTableCommand({
             TableName: logicalId,
             BillingMode: 'PAY_PER_REQUEST',
             AttributeDefinitions: AttributeDefinitions as AttributeDefinition[],
             KeySchema: KeySchema as KeySchemaElement[],
+            GlobalSecondaryIndexes: GlobalSecondaryIndexes as GlobalSecondaryIndex[] | undefined,
           }),
         );
       }
@@ -459,6 +515,8 @@ describe('function bundles', () => {
         IMGREC_RESULTS_TABLE: 'ResultsTable',
         IMGREC_IMAGES_BUCKET: BUCKET,
         IMGREC_EVENT_BUS_NAME: BUS,
+        IMGREC_CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CursorSigningSecret-AbCdEf',
+        IMGREC_RECORD_RETENTION_DAYS: '90',
         AWS_REGION: EMULATOR_CLIENT_CONFIG.region,
         AWS_ACCESS_KEY_ID: EMULATOR_CLIENT_CONFIG.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: EMULATOR_CLIENT_CONFIG.credentials.secretAccessKey,
@@ -467,6 +525,7 @@ describe('function bundles', () => {
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
         AWS_ENDPOINT_URL_REKOGNITION: aws.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
       };
     }, 30_000);
 
@@ -617,6 +676,56 @@ describe('function bundles', () => {
         model: { provider: 'rekognition', name: 'DetectLabels', version: '3.0' },
         options: { min_confidence: 55, max_labels: 5 },
       });
+    }, 60_000);
+
+    it("lists the tenant's blobs a page at a time, and forgets a deleted one everywhere", async () => {
+      const list = async (queryStringParameters: Record<string, string>) => {
+        const answer = (await runBundle(handlerOf('results', 'listBlobs'), env, {
+          ...httpApiRequest('GET', '/blobs'),
+          rawQueryString: new URLSearchParams(queryStringParameters).toString(),
+          queryStringParameters,
+        })) as { statusCode: number; body: string };
+        return { status: answer.statusCode, body: JSON.parse(answer.body) };
+      };
+      for (let index = 0; index < 2; index += 1) {
+        await runBundle(handlerOf('uploads', 'createUpload'), env, httpApiRequest('POST', '/blobs'));
+      }
+      for (const { envelope } of published()) await runBundle(handlerOf('results', 'onBlobEvent'), env, envelope);
+
+      const first = await list({ limit: '2' });
+      expect(first.status).toBe(200);
+      expect(first.body.data).toHaveLength(2);
+      const second = await list({ limit: '2', cursor: first.body.next_cursor });
+      expect(second.body).toMatchObject({ data: [{ status: 'succeeded' }], next_cursor: null });
+      const succeeded = second.body.data[0].blob_id as string;
+      expect(await list({ limit: '2', cursor: `${first.body.next_cursor}x` })).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_cursor' } },
+      });
+      // The secret was read from Secrets Manager, by ARN, and never from the environment.
+      expect(aws.requests.filter(({ target }) => target === 'secretsmanager.GetSecretValue')[0]?.body).toEqual({
+        SecretId: env.IMGREC_CURSOR_SECRET_ARN,
+      });
+
+      const deleted = (await runBundle(
+        handlerOf('uploads', 'deleteBlob'),
+        env,
+        httpApiRequest('DELETE', `/blobs/${succeeded}`, { blob_id: succeeded }),
+      )) as { statusCode: number };
+      expect(deleted.statusCode).toBe(204);
+      const blobDeleted = published().find(({ envelope }) => envelope['detail-type'] === 'BlobDeleted');
+      expect(blobDeleted?.envelope.detail).toMatchObject({ blob_id: succeeded });
+      await runBundle(handlerOf('results', 'onBlobEvent'), env, blobDeleted?.envelope);
+
+      const read = (await runBundle(
+        handlerOf('results', 'getBlob'),
+        env,
+        httpApiRequest('GET', `/blobs/${succeeded}`, { blob_id: succeeded }),
+      )) as { statusCode: number };
+      expect(read.statusCode).toBe(404);
+      expect((await list({ status: 'succeeded' })).body).toEqual({ data: [], next_cursor: null });
+      const image = await fetch(`${s3.endpoint}/${BUCKET}/${succeeded}`);
+      expect(image.status).toBe(404);
     }, 60_000);
 
     describe('webhooks', () => {

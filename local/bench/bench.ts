@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildGotCallbackSender } from '../../services/webhooks/src/adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
 import { measureAuthorizerLatency } from './authorizerLatency.js';
+import { measureHttpThroughput } from './httpThroughput.js';
 import {
   FIXTURES_DIR,
   contentTypeOf,
@@ -193,6 +194,8 @@ const main = async () => {
   const raw = await rawDetector();
   const webhooksPerSecond = await signAndDeliver();
   const e2e = await endToEnd();
+  const httpStack = await startStack({ env: { IMGREC_RECOGNIZER_WORKERS: '1' } });
+  const http = await measureHttpThroughput(httpStack).finally(() => httpStack.stop());
   const authorizer = await measureAuthorizerLatency();
   const rows: [string, string][] = [
     ['images per run', `${IMAGES} (${FIXTURES.join(', ')}), ${IN_FLIGHT} uploads in flight`],
@@ -219,6 +222,10 @@ const main = async () => {
       `${authorizer.withP50.toFixed(2)} ms / ${authorizer.withoutP50.toFixed(2)} ms`,
     ],
     ['latency the authorizer adds to POST + GET, p50', `${authorizer.addedP50.toFixed(2)} ms`],
+    ['GET /blobs/{id}, 16 connections', `${http.getOne.toFixed(0)} requests/s`],
+    ['GET /blobs?limit=20, 16 connections', `${http.list.toFixed(0)} requests/s`],
+    ['bare node:http server answering the same bytes as GET /blobs/{id}', `${http.bareServer.toFixed(0)} requests/s`],
+    ['ratio GET /blobs/{id} / bare server', http.ratio.toFixed(2)],
   ];
   process.stdout.write(`| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
 };

@@ -1,9 +1,13 @@
 import { ensureDevTenant } from '@imgrec/accounts/devTenant';
 import { recognizerWorkersFromEnv } from '@imgrec/recognition/config';
-import { createLogger } from '@imgrec/shared';
+import { sweepLocal as sweepResults } from '@imgrec/results/retentionLocal';
+import { createLogger, readInteger, retentionDeadline, retentionFromEnv } from '@imgrec/shared';
+import { sweepLocal as sweepUploads } from '@imgrec/uploads/retentionLocal';
+import { sweepLocal as sweepWebhooks } from '@imgrec/webhooks/retentionLocal';
 import { PRIVATE_UMASK, localPlatform, runAsMultiConcurrentRuntime, startLocalServer } from '@imgrec/shared/local';
 import { ensureDevWebhookSecret } from '@imgrec/webhooks/devWebhookSecret';
 import type { Server } from 'node:http';
+import { startRetentionSweep } from './retentionSweep/retentionSweep.js';
 
 /** A supervisor waits about 5 s after SIGTERM before it kills; past this the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 4500;
@@ -23,6 +27,9 @@ const closeServer = (server: Server) =>
 const main = async () => {
   const startedAt = performance.now();
   process.umask(PRIVATE_UMASK);
+  // Settings first: a bad one stops the start before anything listens.
+  const { imageRetentionDays } = retentionFromEnv();
+  const sweepIntervalMs = readInteger('IMGREC_RETENTION_SWEEP_INTERVAL_S', { min: 1 }, 3600) * 1000;
   // Two recognition batches per inference worker, so that the next image already waits at the pool when a worker
   // frees up. The deployed value is a deploy-time parameter (the Rekognition quota), which has no local meaning.
   const platform = localPlatform({
@@ -61,6 +68,17 @@ const main = async () => {
   log.info('listening', { url: platform.config.publicUrl, port, data_dir: platform.config.dataDir });
 
   platform.functions.start();
+  const stopSweeping = startRetentionSweep({
+    sweepers: {
+      images: async (now) => (await platform.blobStore.sweepImages(retentionDeadline(now, imageRetentionDays))).length,
+      uploads: sweepUploads,
+      results: sweepResults,
+      webhooks: sweepWebhooks,
+    },
+    intervalMs: sweepIntervalMs,
+    now: () => new Date(),
+    log,
+  });
   platform.functions
     .init()
     .then(() => {
@@ -78,6 +96,7 @@ const main = async () => {
     stopping = true;
     log.info('stopping', { signal });
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
+    stopSweeping();
     void Promise.allSettled([closeServer(server), platform.close()]).then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const FIXTURES_DIR = join(REPO_ROOT, 'fixtures/images');
@@ -182,4 +183,16 @@ export const waitForBlob = async (
     await new Promise((wait) => setTimeout(wait, 100));
   }
   throw new Error(`blob ${blobId} did not reach the expected state; last seen ${JSON.stringify(last)}`);
+};
+
+/** `npm run admin -- … --json` against a stack's data dir, as an operator runs it while the server is up. */
+export const admin = async (dataDir: string, ...args: string[]): Promise<Record<string, unknown>> => {
+  const env: NodeJS.ProcessEnv = { ...process.env, IMGREC_DATA_DIR: dataDir };
+  delete env.NODE_OPTIONS;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'local/src/admin/main.ts', ...args, '--json'],
+    { cwd: REPO_ROOT, env },
+  );
+  return JSON.parse(stdout) as Record<string, unknown>;
 };

@@ -181,8 +181,8 @@ describe('the local stack, end to end over HTTP', () => {
         status: 404,
         code: 'route_not_found',
       });
-      const wrongMethod = await fetch(`${stack.baseUrl}/blobs`, { method: 'DELETE' });
-      expect(wrongMethod.headers.get('allow')).toBe('POST');
+      const wrongMethod = await fetch(`${stack.baseUrl}/blobs`, { method: 'PUT' });
+      expect(wrongMethod.headers.get('allow')).toBe('POST, GET');
       expect(await errorOf(wrongMethod)).toEqual({ status: 405, code: 'method_not_allowed' });
     });
 

@@ -11,7 +11,7 @@ import {
 } from '../src/webhooksListen/startWebhookListener.js';
 import {
   FIXTURES_DIR,
-  REPO_ROOT,
+  admin,
   authorizationOf,
   createBlob,
   getBlob,
@@ -32,17 +32,6 @@ interface CreatedTenant {
 }
 
 const run = promisify(execFile);
-
-/** `npm run admin -- …` against the stack's data dir, as an operator runs it while the server is up. */
-const admin = async (dataDir: string, ...args: string[]): Promise<Record<string, unknown>> => {
-  const env: NodeJS.ProcessEnv = { ...process.env, IMGREC_DATA_DIR: dataDir };
-  delete env.NODE_OPTIONS;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'local/src/admin/main.ts', ...args, '--json'], {
-    cwd: REPO_ROOT,
-    env,
-  });
-  return JSON.parse(stdout) as Record<string, unknown>;
-};
 
 const errorOf = async (response: Response) => ({
   status: response.status,
