@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,18 @@ import { PrometheusMetrics } from '../metrics/prometheusMetrics.js';
 import { FsBlobStore } from '../blobStore/FsBlobStore.js';
 import { openDatabase } from '../sqlite/openDatabase.js';
 import { startLocalServer } from './startLocalServer.js';
+
+/** A GET with the given Host header, which fetch will not send. */
+const getWithHost = (url: string, host: string) =>
+  new Promise<string>((resolve, reject) => {
+    request(url, { headers: { host } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    })
+      .on('error', reject)
+      .end();
+  });
 
 describe('startLocalServer', () => {
   let server: Server;
@@ -25,7 +37,7 @@ describe('startLocalServer', () => {
     server = await startLocalServer({
       port: 0,
       host: '127.0.0.1',
-      publicHosts: [],
+      publicHosts: ['imgrec.example.com'],
       routes: [
         {
           method: 'GET',
@@ -69,6 +81,16 @@ describe('startLocalServer', () => {
         notify: () => undefined,
       }),
       metrics,
+      pages: [
+        { path: '/', render: ({ fromLoopback }) => ({ contentType: 'text/html', body: `loopback=${fromLoopback}` }) },
+        {
+          path: '/docs/',
+          render: ({ path }) =>
+            path === '/docs/app.css'
+              ? { contentType: 'text/css', body: 'p{}', headers: { 'cache-control': 'max-age=60' } }
+              : undefined,
+        },
+      ],
       log: createLogger('local', { level: 'info' }),
     });
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -168,6 +190,32 @@ describe('startLocalServer', () => {
     const requestLines = logs.lines.filter((entry) => entry.message === 'request');
     expect(requestLines.at(-1)).toMatchObject({ method: 'GET', path: '/things/abc', status: 200 });
     expect(JSON.stringify(logs.lines)).not.toContain('top-secret');
+  });
+
+  it('serves pages without a key, telling them whether the client is on this machine', async () => {
+    const page = await fetch(`${baseUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await page.text()).toBe('loopback=true');
+    // Addressed by its public name, even from this machine, the client is not treated as the machine's owner.
+    expect(await getWithHost(`${baseUrl}/`, 'imgrec.example.com')).toBe('loopback=false');
+
+    const asset = await fetch(`${baseUrl}/docs/app.css`);
+    expect({
+      status: asset.status,
+      cacheControl: asset.headers.get('cache-control'),
+      body: await asset.text(),
+    }).toEqual({
+      status: 200,
+      cacheControl: 'max-age=60',
+      body: 'p{}',
+    });
+    expect((await fetch(`${baseUrl}/docs/missing.js`)).status).toBe(404);
+    const head = await fetch(`${baseUrl}/`, { method: 'HEAD' });
+    expect({ status: head.status, length: head.headers.get('content-length') }).toEqual({ status: 200, length: '13' });
+    const post = await fetch(`${baseUrl}/`, { method: 'POST' });
+    expect({ status: post.status, allow: post.headers.get('allow') }).toEqual({ status: 405, allow: 'GET, HEAD' });
   });
 
   it('serves the counters at GET /metrics, in Prometheus text, without a key', async () => {

@@ -64,6 +64,29 @@ const sendLambdaResult = (response: ServerResponse, result: APIGatewayProxyStruc
   response.end(body);
 };
 
+/** What a page answers to a GET: its bytes and content type, and any header it needs (a Content-Security-Policy). */
+export interface PageResponse {
+  contentType: string;
+  body: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A page the local server serves itself, without a key, outside the API's routes: the demo page, the API reference
+ * and its assets. `path` is exact (`/`), or a prefix when it ends in `/` (`/docs/` serves `/docs/…`).
+ */
+export interface LocalPage {
+  path: string;
+  /**
+   * The answer to a GET of `path`, or undefined for 404. `fromLoopback` says that the client is on this machine and
+   * addressed it by a loopback name, the only case in which a page may show what only the machine's owner may see.
+   */
+  render(request: {
+    path: string;
+    fromLoopback: boolean;
+  }): PageResponse | undefined | Promise<PageResponse | undefined>;
+}
+
 export interface LocalServerOptions {
   port: number;
   host: string;
@@ -77,6 +100,8 @@ export interface LocalServerOptions {
    * reach the API from a victim's browser.
    */
   publicHosts: readonly string[];
+  /** Pages served with GET (and HEAD) and no key, besides the API. */
+  pages?: readonly LocalPage[];
   /** Connections open at once; more are refused. Default 512. */
   maxConnections?: number;
   log: Logger;
@@ -109,11 +134,38 @@ const closeWithoutReading = (incoming: IncomingMessage, response: ServerResponse
   });
 };
 
+const isLoopbackAddress = (address: string | undefined) =>
+  address !== undefined && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
+
+const servePage = async (page: LocalPage, incoming: IncomingMessage, response: ServerResponse, path: string) => {
+  const method = incoming.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    sendError(response, new ImgrecError('method_not_allowed', 'Use GET.'), 405, { allow: 'GET, HEAD' });
+    return;
+  }
+  const fromLoopback =
+    isLoopbackAddress(incoming.socket.remoteAddress) &&
+    LOOPBACK_HOSTS.includes(hostnameOf(incoming.headers.host) ?? '');
+  const answer = await page.render({ path, fromLoopback });
+  if (answer === undefined) {
+    sendError(response, new ImgrecError('route_not_found', `Nothing at ${path}.`));
+    return;
+  }
+  const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
+  response.writeHead(200, {
+    'content-type': answer.contentType,
+    'content-length': String(body.byteLength),
+    'x-content-type-options': 'nosniff',
+    ...answer.headers,
+  });
+  response.end(method === 'HEAD' ? undefined : body);
+};
+
 /**
  * The local stand-in for API Gateway and S3's upload endpoint: one Node HTTP server that turns each request into
  * an API Gateway v2 event for the service handlers, runs a protected route's Lambda authorizer first and hands its
- * context to the handler, as API Gateway does, accepts presigned uploads under `/uploads/{key}`, and serves the
- * counters at `GET /metrics` (on AWS, CloudWatch keeps them).
+ * context to the handler, as API Gateway does, accepts presigned uploads under `/uploads/{key}`, serves the
+ * counters at `GET /metrics` (on AWS, CloudWatch keeps them) and the `pages` it is given.
  * Every request is logged as one JSON line; the query string is never logged, because upload URLs carry signatures.
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<Server> => {
@@ -156,6 +208,16 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Ser
       response.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
       response.end(await options.metrics.text());
       return 'metrics';
+    }
+
+    const page = (options.pages ?? []).find((candidate) =>
+      candidate.path.endsWith('/') && candidate.path !== '/'
+        ? url.pathname.startsWith(candidate.path) || url.pathname === candidate.path.slice(0, -1)
+        : url.pathname === candidate.path,
+    );
+    if (page !== undefined) {
+      await servePage(page, incoming, response, url.pathname);
+      return `page ${page.path}`;
     }
 
     const candidates = routes
