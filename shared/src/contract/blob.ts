@@ -20,6 +20,12 @@ export const boundingBoxSchema = z.object({
   height: z.number(),
 });
 
+/**
+ * The most instances (boxes) a label keeps, best first: every box of a crowd could outgrow EventBridge's 256 KB event
+ * limit. Both recognizers apply it; the schema does not, so views stored before the bound still read.
+ */
+export const MAX_INSTANCES_PER_LABEL = 10;
+
 export const labelDetailSchema = z.object({
   name: z.string().min(1),
   confidence: z.number().min(0).max(100),

@@ -5,6 +5,7 @@ import { captureLogs, type CapturedLogs } from '@imgrec/shared/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_LABELS_DETECTED_BYTES, labelsDetectedEntryBytes } from '../fitEventSize/fitEventSize.js';
 import { logger } from '../observability.js';
 import type { Recognizer } from '../ports.js';
 import { recognizeBlob, type RecognizeBlobDeps } from './recognizeBlob.js';
@@ -90,6 +91,36 @@ describe('recognizeBlob', () => {
         },
       },
     ]);
+  });
+
+  it('publishes a crowded scene with its weakest instances dropped, so the event fits EventBridge', async () => {
+    const crowd: LabelDetail[] = Array.from({ length: 100 }, (_, i) => ({
+      name: `label ${i} ${'with a long descriptive name '.repeat(18)}`,
+      confidence: 99 - (i % 8),
+      parents: [`parent ${i} ${'of a long lineage '.repeat(22)}`],
+      instances: Array.from({ length: 10 }, (_, j) => ({
+        confidence: 99 - j * 9 - (i % 8),
+        bounding_box: { left: 0.1234, top: 0.2345, width: 0.3456, height: 0.4567 },
+      })),
+    }));
+
+    const [event] = await run(
+      photo,
+      recognizer(async () => crowd),
+    );
+
+    if (event?.detailType !== 'LabelsDetected') throw new Error(`expected LabelsDetected, got ${event?.detailType}`);
+    expect(labelsDetectedEntryBytes(event.detail)).toBeLessThanOrEqual(MAX_LABELS_DETECTED_BYTES);
+    expect(event.detail.label_details.map((label) => label.name)).toEqual(crowd.map((label) => label.name));
+    const instanceCount = event.detail.label_details.reduce((count, label) => count + label.instances.length, 0);
+    expect(instanceCount).toBeGreaterThan(0);
+    expect(instanceCount).toBeLessThan(1000);
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'instances dropped to fit the event',
+        dropped_instances: 1000 - instanceCount,
+      }),
+    );
   });
 
   it('rejects bytes that are not an image before the model sees them', async () => {

@@ -6,6 +6,7 @@ import {
   labelNamesOf,
   type EventDetail,
 } from '@imgrec/shared';
+import { fitEventSize } from '../fitEventSize/fitEventSize.js';
 import { IMAGE_HEAD_BYTES, inspectImage } from '../image/inspectImage/inspectImage.js';
 import type { RecognitionDeps } from '../ports.js';
 
@@ -16,11 +17,13 @@ export type RecognizeBlobDeps = Pick<
 
 /**
  * Labels one stored image and announces the outcome, for the blob's tenant: LabelsDetected, or RecognitionFailed for
- * a final verdict on the image. An image over 15 MB fails on the size BlobCreated reports, unread: the uploads
- * service deleted it as it landed. Any other image is checked (magic bytes, size, dimensions) before a model sees
- * it. Passing faults are thrown so the queue retries them; on the last attempt they become a retryable
- * RecognitionFailed instead, so the blob never stays `processing` forever. An image that is gone (the blob was
- * deleted meanwhile) is logged and dropped: nothing is announced for a deleted blob, and no retry would find it.
+ * a final verdict on the image. LabelsDetected loses its weakest instances if it would outgrow an EventBridge entry
+ * (see fitEventSize), so a busy image is never dead-lettered for its size. An image over 15 MB fails on the size
+ * BlobCreated reports, unread: the uploads service deleted it as it landed. Any other image is checked (magic bytes,
+ * size, dimensions) before a model sees it. Passing faults are thrown so the queue retries them; on the last
+ * attempt they become a retryable RecognitionFailed instead, so the blob never stays `processing` forever. An image
+ * that is gone (the blob was deleted meanwhile) is logged and dropped: nothing is announced for a deleted blob, and
+ * no retry would find it.
  * `deps.log` is expected to carry the blob's blob_id and tenant_id already.
  */
 export const recognizeBlob = async (
@@ -55,16 +58,18 @@ export const recognizeBlob = async (
     const { head, size } = await deps.readImageHead({ key: blob.key }, IMAGE_HEAD_BYTES);
     inspectImage(head, size);
     const labelDetails = await deps.recognizer.detectLabels({ key: blob.key }, blob.options);
-    await deps.publisher.publish({
-      detailType: 'LabelsDetected',
-      detail: {
-        ...facts,
-        labels: labelNamesOf(labelDetails),
-        label_details: labelDetails,
-        model: deps.recognizer.model,
-        completed_at: deps.now().toISOString(),
-      },
+    const { detail, droppedInstances } = fitEventSize({
+      ...facts,
+      labels: labelNamesOf(labelDetails),
+      label_details: labelDetails,
+      model: deps.recognizer.model,
+      completed_at: deps.now().toISOString(),
     });
+    // Worth a trace: a client who counts boxes would otherwise not know why some are missing.
+    if (droppedInstances > 0) {
+      deps.log.info('instances dropped to fit the event', { dropped_instances: droppedInstances });
+    }
+    await deps.publisher.publish({ detailType: 'LabelsDetected', detail });
     deps.metrics.count('labels_detected');
     deps.log.info('labels detected', { label_count: labelDetails.length });
   } catch (error) {

@@ -87,6 +87,31 @@ describe('buildRekognitionRecognizer', () => {
     });
   });
 
+  it('keeps only the 10 best instances of a label, best first', async () => {
+    const { client, rekognition } = mockedRekognition();
+    const confidences = [61.2, 97.5, 70.1, 88.8, 58.3, 93.4, 66.6, 99.1, 75.5, 80.9, 91.7, 57.2, 84.3];
+    rekognition.on(DetectLabelsCommand).resolves({
+      LabelModelVersion: '3.0',
+      Labels: [
+        {
+          Name: 'Person',
+          Confidence: 99.1,
+          Instances: confidences.map((confidence, index) => ({
+            BoundingBox: { Width: 0.05, Height: 0.2, Left: index * 0.07, Top: 0.4 },
+            Confidence: confidence,
+          })),
+          Parents: [],
+        },
+      ],
+    });
+
+    const [person] = await recognizerWith(client).detectLabels(IMAGE, OPTIONS);
+
+    expect(person?.instances.map((instance) => instance.confidence)).toEqual([
+      99.1, 97.5, 93.4, 91.7, 88.8, 84.3, 80.9, 75.5, 70.1, 66.6,
+    ]);
+  });
+
   it('reports the label model version Rekognition used', async () => {
     const { client, rekognition } = mockedRekognition();
     rekognition.on(DetectLabelsCommand).resolves({ ...dogOnGrass, LabelModelVersion: '3.1' });

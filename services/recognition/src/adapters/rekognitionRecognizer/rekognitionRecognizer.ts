@@ -1,6 +1,7 @@
 import { DetectLabelsCommand, type BoundingBox, type Label, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import {
   ImageRejectedError,
+  MAX_INSTANCES_PER_LABEL,
   RecognitionError,
   type ImageRejectionCode,
   type LabelDetail,
@@ -62,7 +63,10 @@ const toBoundingBox = (box: BoundingBox | undefined) => {
 
 const byConfidenceDescending = (a: { confidence: number }, b: { confidence: number }) => b.confidence - a.confidence;
 
-/** One Rekognition label in the contract's shape; Aliases and Categories have no place in it and are dropped. */
+/**
+ * One Rekognition label in the contract's shape, with its MAX_INSTANCES_PER_LABEL best instances, best first
+ * (Rekognition returns every box it finds). Aliases and Categories have no place in the contract and are dropped.
+ */
 const toLabelDetail = (label: Label & { Name: string }): LabelDetail => ({
   name: label.Name.toLowerCase(),
   confidence: roundTo(label.Confidence ?? 0, 1),
@@ -72,7 +76,8 @@ const toLabelDetail = (label: Label & { Name: string }): LabelDetail => ({
       const box = toBoundingBox(instance.BoundingBox);
       return box ? [{ confidence: roundTo(instance.Confidence ?? 0, 1), bounding_box: box }] : [];
     })
-    .sort(byConfidenceDescending),
+    .sort(byConfidenceDescending)
+    .slice(0, MAX_INSTANCES_PER_LABEL),
 });
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : undefined);

@@ -33,6 +33,16 @@ describe('toLabelDetails', () => {
     expect(horse?.instances.map((instance) => instance.confidence)).toEqual([66, 55, 35]);
   });
 
+  it('keeps only the 10 best instances of a label, best first', () => {
+    const scores = [0.31, 0.95, 0.42, 0.88, 0.35, 0.77, 0.5, 0.61, 0.33, 0.99, 0.7, 0.45, 0.4];
+    const [person] = toLabelDetails(
+      scores.map((score) => detection('person', score)),
+      everything,
+    );
+    expect(person?.confidence).toBe(99);
+    expect(person?.instances.map((instance) => instance.confidence)).toEqual([99, 95, 88, 77, 70, 61, 50, 45, 42, 40]);
+  });
+
   it('sorts labels best first, breaking ties by name', () => {
     const labels = toLabelDetails(
       [detection('dog', 0.42), detection('car', 0.55), detection('bicycle', 0.48), detection('cat', 0.42)],
