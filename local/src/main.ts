@@ -1,5 +1,5 @@
 import { ensureDevTenant } from '@imgrec/accounts/devTenant';
-import { recognizerWorkersFromEnv } from '@imgrec/recognition/config';
+import { recognitionTimeoutMsFromEnv, recognizerWorkersFromEnv } from '@imgrec/recognition/config';
 import { sweepLocal as sweepResults } from '@imgrec/results/retentionLocal';
 import { createLogger, readInteger, retentionDeadline, retentionFromEnv } from '@imgrec/shared';
 import { sweepLocal as sweepUploads } from '@imgrec/uploads/retentionLocal';
@@ -30,6 +30,7 @@ const main = async () => {
   // Settings first: a bad one stops the start before anything listens.
   const { imageRetentionDays } = retentionFromEnv();
   const sweepIntervalMs = readInteger('IMGREC_RETENTION_SWEEP_INTERVAL_S', { min: 1 }, 3600) * 1000;
+  recognitionTimeoutMsFromEnv();
   // Two recognition batches per inference worker, so that the next image already waits at the pool when a worker
   // frees up. The deployed value is a deploy-time parameter (the Rekognition quota), which has no local meaning.
   const platform = localPlatform({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@imgrec/shared';
 import { availableParallelism } from 'node:os';
-import { recognitionConfigFromEnv, recognizerWorkersFromEnv } from './config.js';
+import { recognitionConfigFromEnv, recognitionTimeoutMsFromEnv, recognizerWorkersFromEnv } from './config.js';
 
 describe('recognizerWorkersFromEnv', () => {
   it('runs one inference worker per core unless told otherwise', () => {
@@ -14,12 +14,30 @@ describe('recognizerWorkersFromEnv', () => {
   });
 });
 
+describe('recognitionTimeoutMsFromEnv', () => {
+  it('gives each image 30 s unless told otherwise, in milliseconds', () => {
+    expect(recognitionTimeoutMsFromEnv({})).toBe(30_000);
+    expect(recognitionTimeoutMsFromEnv({ IMGREC_RECOGNITION_TIMEOUT_S: '2.5' })).toBe(2500);
+  });
+
+  it.each(['0', '-5', 'soon', ''])('refuses IMGREC_RECOGNITION_TIMEOUT_S=%j', (raw) => {
+    expect(() => recognitionTimeoutMsFromEnv({ IMGREC_RECOGNITION_TIMEOUT_S: raw })).toThrow(ConfigError);
+  });
+});
+
 describe('recognitionConfigFromEnv', () => {
-  it('reads the worker count in local mode, and needs nothing else', () => {
-    expect(recognitionConfigFromEnv({ IMGREC_RECOGNIZER_WORKERS: '2' })).toEqual({
+  it('reads the worker count and the deadline per image in local mode, and needs nothing else', () => {
+    expect(recognitionConfigFromEnv({ IMGREC_RECOGNIZER_WORKERS: '2', IMGREC_RECOGNITION_TIMEOUT_S: '45' })).toEqual({
       mode: 'local',
       recognizerWorkers: 2,
+      recognitionTimeoutMs: 45_000,
     });
+  });
+
+  it('refuses to start local mode with a malformed deadline', () => {
+    expect(() => recognitionConfigFromEnv({ IMGREC_RECOGNITION_TIMEOUT_S: 'never' })).toThrow(
+      new ConfigError('IMGREC_RECOGNITION_TIMEOUT_S must be a number greater than 0, got "never"'),
+    );
   });
 
   it('reads the bucket and the bus in aws mode', () => {

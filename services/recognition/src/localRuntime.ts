@@ -10,6 +10,7 @@ export const localRecognitionRuntime = (config: LocalRecognitionConfig): Recogni
   const platform = localPlatform();
   const recognizer = buildLocalRecognizer({
     workers: config.recognizerWorkers,
+    timeoutMs: config.recognitionTimeoutMs,
     loadImage: buildLoadStoredImage(platform.blobStore),
   });
   platform.onClose(() => recognizer.close());

@@ -128,8 +128,34 @@ describe('buildLocalRecognizer', () => {
     expect(await rejectionOf({ key: 'noise.bin' })).toMatchObject({ code: 'unsupported_image_format' });
   });
 
+  it('refuses, without decoding, an image over 10,000 × 10,000 px, and keeps working', async () => {
+    // A real JPEG whose frame header claims 10,001 × 10,000 px: the worker must refuse it from the header alone.
+    const bytes = new Uint8Array(await readFile(new URL('dog.jpg', fixturesDir)));
+    setJpegSize(bytes, 10_001, 10_000);
+    madeUp.set('huge.jpg', bytes);
+    const error = await rejectionOf({ key: 'huge.jpg' });
+    expect(error).toMatchObject({ code: 'unsupported_image_format', retryable: false });
+    expect(String(error.cause)).toMatch(/pixel limit/);
+    expect(names(await recognizer.detectLabels({ key: 'horses.jpg' }, defaults))).toContain('horse');
+  });
+
   it('keeps working after rejecting an image', async () => {
     await rejectionOf({ key: 'truncated.jpg' });
     expect(names(await recognizer.detectLabels({ key: 'horses.jpg' }, defaults))).toContain('horse');
   });
 });
+
+/** Rewrites the size in a JPEG's first frame header (SOF0–SOF2) in place. */
+function setJpegSize(jpeg: Uint8Array, width: number, height: number): void {
+  const view = new DataView(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
+  // Segments follow the SOI marker: 0xFF, a marker byte, then a big-endian length that counts itself.
+  for (let at = 2; at + 9 <= jpeg.byteLength; at += 2 + view.getUint16(at + 2)) {
+    const marker = view.getUint8(at + 1);
+    if (marker >= 0xc0 && marker <= 0xc2) {
+      view.setUint16(at + 5, height);
+      view.setUint16(at + 7, width);
+      return;
+    }
+  }
+  throw new Error('no frame header found');
+}

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ModelInfo } from '@imgrec/shared';
+import { DEFAULT_RECOGNITION_TIMEOUT_S } from '../../config.js';
 import type { ImageRef, Recognizer } from '../../ports.js';
 import { startDetectorPool } from '../startDetectorPool/startDetectorPool.js';
 import { toLabelDetails } from '../toLabelDetails/toLabelDetails.js';
@@ -14,6 +15,11 @@ export interface LocalRecognizerConfig {
   loadImage: (ref: ImageRef) => Promise<Uint8Array>;
   /** The worker entry; the CenterNet detector unless a test substitutes a scripted worker speaking its protocol. */
   workerUrl?: URL;
+  /**
+   * How long a worker may take over one image before it is replaced and the image fails as retryable
+   * `recognition_timeout`; {@link DEFAULT_RECOGNITION_TIMEOUT_S} by default.
+   */
+  timeoutMs?: number;
 }
 
 export interface LocalRecognizer extends Recognizer {
@@ -41,6 +47,7 @@ export function buildLocalRecognizer(config: LocalRecognizerConfig): LocalRecogn
   const pool = startDetectorPool({
     workers: Math.min(config.workers, availableParallelism()),
     workerUrl: config.workerUrl ?? DETECTOR_WORKER_URL,
+    timeoutMs: config.timeoutMs ?? DEFAULT_RECOGNITION_TIMEOUT_S * 1000,
   });
   return {
     model: LOCAL_MODEL,

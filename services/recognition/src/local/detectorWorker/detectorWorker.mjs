@@ -21,6 +21,10 @@ import sharp from 'sharp';
 // centernet.json declares a 1×512×512×3 input and human stretches any input to it; letting sharp do the stretch
 // bounds memory for 10,000 px uploads and antialiases better than tfjs's bilinear resize.
 const MODEL_INPUT_SIDE = 512;
+// The contract allows at most 10,000 px a side, and the service checks the header before an image gets here. sharp's
+// own default (about 268 Mpx) is looser, so a header that lies or slips past that check could still make libvips
+// decode a huge bitmap; this caps the decoder at the contract's largest image, whatever the header said.
+const MAX_INPUT_PIXELS = 10_000 * 10_000;
 
 if (!parentPort) throw new Error('detectorWorker.mjs must run as a worker thread');
 const port = parentPort;
@@ -102,11 +106,12 @@ async function detect({ image, minScore }) {
 
 /**
  * Decodes to 8-bit sRGB RGB at the model's input size: EXIF rotation applied (so boxes match the image as shown),
- * grayscale and CMYK converted, alpha dropped. sharp throws on a corrupt or truncated file.
+ * grayscale and CMYK converted, alpha dropped. sharp throws on a corrupt or truncated file, and on one over
+ * MAX_INPUT_PIXELS.
  * @param {Uint8Array} image
  */
 async function decode(image) {
-  const { data, info } = await sharp(image)
+  const { data, info } = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS })
     .rotate()
     .toColourspace('srgb')
     .removeAlpha()

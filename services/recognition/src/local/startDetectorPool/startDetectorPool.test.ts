@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ImageRejectedError, RecognitionError } from '@imgrec/shared';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startDetectorPool, type DetectorInput, type DetectorPool } from './startDetectorPool.js';
 
 const scriptedWorker = new URL('./scriptedWorkers/scriptedDetectorWorker.mjs', import.meta.url);
@@ -11,8 +12,16 @@ const script = (instruction: string) => async (): Promise<DetectorInput> => ({
   minScore: 0.3,
 });
 
-async function withPool(workers: number, workerUrl: URL, test: (pool: DetectorPool) => Promise<void>): Promise<void> {
-  const pool = startDetectorPool({ workers, workerUrl });
+/** Far beyond any scripted job, so only the deadline tests ever meet it. */
+const NO_DEADLINE_MS = 60_000;
+
+async function withPool(
+  workers: number,
+  workerUrl: URL,
+  test: (pool: DetectorPool) => Promise<void>,
+  timeoutMs = NO_DEADLINE_MS,
+): Promise<void> {
+  const pool = startDetectorPool({ workers, workerUrl, timeoutMs });
   try {
     await test(pool);
   } finally {
@@ -81,6 +90,50 @@ describe('startDetectorPool', () => {
     });
   });
 
+  it('ends an image that overruns its deadline as retryable recognition_timeout, and replaces only its worker', async () => {
+    const timeoutMs = 1000;
+    await withPool(
+      2,
+      scriptedWorker,
+      async (pool) => {
+        await pool.ready();
+        const startedAt = performance.now();
+        const hung = rejectionOf(pool.detect(script('hang')));
+        // Starts on the other worker while the first one is stuck, and is still running when the deadline passes.
+        await sleep(500);
+        const inFlight = pool.detect(script('slow:700'));
+        const error = await hung;
+        expect(error).toMatchObject({ code: 'recognition_timeout', retryable: true });
+        expect(performance.now() - startedAt).toBeGreaterThanOrEqual(timeoutMs - 50);
+        await expect(inFlight).resolves.toMatchObject({ type: 'detected' });
+
+        // Still two workers: two slow jobs start together, and both are served.
+        const preparedAt: number[] = [];
+        const next = Array.from({ length: 2 }, () =>
+          pool.detect(() => {
+            preparedAt.push(performance.now());
+            return script('slow:600')();
+          }),
+        );
+        const results = await Promise.all(next);
+        expect(results.map((result) => result.detections[0]?.className)).toEqual(['dog', 'dog']);
+        const [first = 0, second = 0] = preparedAt;
+        expect(second - first).toBeLessThan(300);
+      },
+      timeoutMs,
+    );
+  });
+
+  it('closes even while a worker hangs, once its image overruns the deadline', async () => {
+    const pool = startDetectorPool({ workers: 1, workerUrl: scriptedWorker, timeoutMs: 300 });
+    await pool.ready();
+    const hung = rejectionOf(pool.detect(script('hang')));
+    await sleep(50);
+    await pool.close();
+    expect(await hung).toMatchObject({ code: 'recognition_timeout', retryable: true });
+    expect(await rejectionOf(pool.detect(script('ok')))).toMatchObject({ code: 'recognizer_unavailable' });
+  });
+
   it("leaves the caller's bytes intact, even when they are a Buffer", async () => {
     await withPool(1, scriptedWorker, async (pool) => {
       // Large enough to own its ArrayBuffer rather than sit in Node's shared pool, so it could be transferred away.
@@ -108,7 +161,7 @@ describe('startDetectorPool', () => {
   });
 
   it('on close, finishes the running job, rejects queued ones retryably and refuses new ones', async () => {
-    const pool = startDetectorPool({ workers: 1, workerUrl: scriptedWorker });
+    const pool = startDetectorPool({ workers: 1, workerUrl: scriptedWorker, timeoutMs: NO_DEADLINE_MS });
     await pool.ready();
     const running = pool.detect(script('slow:100'));
     const queued = pool.detect(script('ok'));

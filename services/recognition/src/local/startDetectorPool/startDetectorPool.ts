@@ -10,6 +10,8 @@ export interface DetectorPoolConfig {
   workers: number;
   /** The worker entry; it must speak the protocol in detectorWorker/protocol.ts. */
   workerUrl: URL;
+  /** How long a worker may take over one image, counted from when the image is handed to it. */
+  timeoutMs: number;
 }
 
 /** What a job hands its worker once one is free. */
@@ -24,7 +26,8 @@ export interface DetectorPool {
    * hold no image bytes; whatever it throws rejects the job as is.
    * @throws ImageRejectedError `unsupported_image_format` when the worker cannot decode the image.
    * @throws RecognitionError retryable `recognizer_unavailable` when the worker dies during the job, the pool could
-   *   not start or is closing; retryable `recognition_failed` when inference fails for another reason.
+   *   not start or is closing; retryable `recognition_failed` when inference fails for another reason; retryable
+   *   `recognition_timeout` when the worker is still busy with the image after `timeoutMs`.
    */
   detect(prepare: () => Promise<DetectorInput>): Promise<DetectedMessage>;
   /** Resolves once every worker has loaded the model and warmed up; rejects if one could not start. */
@@ -46,13 +49,18 @@ interface Slot {
   job: Job | undefined;
   /** Why the worker died, when it threw before exiting. */
   failure: Error | undefined;
+  /** Ends the current job if the worker overruns its deadline. */
+  deadline: NodeJS.Timeout | undefined;
+  /** Set once the worker overran a deadline: it is being terminated, already replaced, and takes no more jobs. */
+  retired: boolean;
 }
 
 /**
  * Starts `workers` detector threads behind one FIFO queue. A worker that dies after starting is replaced and its
  * job rejected as retryable; a worker that cannot start at all (missing model, broken install) breaks the pool
  * for good, since a replacement would fail the same way: every job is then rejected as retryable
- * `recognizer_unavailable` and the process needs a restart.
+ * `recognizer_unavailable` and the process needs a restart. A worker still busy with an image after `timeoutMs` is
+ * terminated and replaced, and that image alone is rejected as retryable `recognition_timeout`.
  */
 export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
   const queue: Job[] = [];
@@ -74,7 +82,15 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
   function startSlot(): void {
     const worker = new Worker(config.workerUrl);
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const slot: Slot = { worker, exited, started: false, job: undefined, failure: undefined };
+    const slot: Slot = {
+      worker,
+      exited,
+      started: false,
+      job: undefined,
+      failure: undefined,
+      deadline: undefined,
+      retired: false,
+    };
     slots.add(slot);
     worker.on('message', (message: DetectorWorkerMessage) => onMessage(slot, message));
     worker.on('error', (error) => {
@@ -84,6 +100,8 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
   }
 
   function onMessage(slot: Slot, message: DetectorWorkerMessage): void {
+    // An answer that raced the deadline: its job has been rejected already, and the worker is on its way out.
+    if (slot.retired) return;
     if (message.type === 'ready') {
       slot.started = true;
       if ([...slots].every((each) => each.started)) markReady();
@@ -96,6 +114,9 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
 
   function onExit(slot: Slot, exitCode: number): void {
     slots.delete(slot);
+    clearTimeout(slot.deadline);
+    // Terminated on purpose after overrunning a deadline; its job is settled and its replacement started.
+    if (slot.retired) return;
     const job = slot.job;
     slot.job = undefined;
     if (stopped()) {
@@ -115,6 +136,27 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
     startSlot();
   }
 
+  /**
+   * Ends a job whose worker overran the deadline. A worker busy that long is wedged (most likely in inference:
+   * sharp's pixel limit bounds decoding), and waiting for it would hold its slot, and close(), forever. So it is
+   * terminated even though stopping a busy worker is otherwise avoided (see release), and a fresh one takes its place
+   * at once so the pool keeps its size.
+   */
+  function onDeadline(slot: Slot, job: Job): void {
+    slot.deadline = undefined;
+    slot.retired = true;
+    slot.job = undefined;
+    job.reject(
+      new RecognitionError(
+        'recognition_timeout',
+        `The local recognizer took longer than ${config.timeoutMs / 1000} s on this image.`,
+        true,
+      ),
+    );
+    void slot.worker.terminate();
+    if (!stopped()) startSlot();
+  }
+
   function breakPool(cause: Error): void {
     broken = new RecognitionError('recognizer_unavailable', 'The local recognizer could not start.', true, { cause });
     stopAll();
@@ -129,6 +171,8 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
 
   /** Frees a worker after its job (or its start): it takes the next job, or stops if the pool is stopping. */
   function release(slot: Slot): void {
+    clearTimeout(slot.deadline);
+    slot.deadline = undefined;
     slot.job = undefined;
     // Stopping a worker in the middle of a sharp call can take the whole process down, so only idle ones are stopped.
     if (stopped()) void slot.worker.terminate();
@@ -137,7 +181,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
 
   function dispatch(): void {
     for (const slot of slots) {
-      if (!slot.started || slot.job) continue;
+      if (!slot.started || slot.job || slot.retired) continue;
       const job = queue.shift();
       if (!job) return;
       slot.job = job;
@@ -166,6 +210,8 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
     const image = new Uint8Array(input.image);
     const request: DetectRequest = { type: 'detect', image, minScore: input.minScore };
     slot.worker.postMessage(request, [image.buffer]);
+    // Counted from here: reading the image is the caller's time, not the worker's.
+    slot.deadline = setTimeout(() => onDeadline(slot, job), config.timeoutMs);
   }
 
   for (let started = 0; started < config.workers; started += 1) startSlot();

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * A stand-in for detectorWorker.mjs in pool tests: it speaks the same protocol, and the "image" bytes are a script
- * telling it how to answer: `ok`, `slow:<ms>`, `undecodable`, `fail` or `crash`.
+ * telling it how to answer: `ok`, `slow:<ms>`, `undecodable`, `fail`, `crash`, or `hang` (spin for ever, blocking the
+ * thread the way a wedged inference does, so only terminate() can end it).
  *
  * @typedef {import('../../detectorWorker/protocol.js').DetectRequest} DetectRequest
  * @typedef {import('../../detectorWorker/protocol.js').DetectorWorkerMessage} DetectorWorkerMessage
@@ -15,6 +16,7 @@ const port = parentPort;
 port.on('message', async (/** @type {DetectRequest} */ { image }) => {
   const [command, argument] = new TextDecoder().decode(image).split(':');
   if (command === 'crash') process.exit(3);
+  if (command === 'hang') for (;;);
   if (command === 'slow') await sleep(Number(argument));
   /** @type {DetectorWorkerMessage} */
   const reply =
