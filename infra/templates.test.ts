@@ -18,8 +18,10 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { Webhook } from 'standardwebhooks';
 import { awsAccountsStore } from '@imgrec/accounts/adminAws';
 import { manageAccounts } from '@imgrec/accounts/manageAccounts';
@@ -98,15 +100,29 @@ const referencedId = (value: unknown): string | undefined => {
   return reference?.['Fn::GetAtt']?.[0] ?? reference?.Ref;
 };
 
+/** The function definitions of a service's serverless.yml as written, before the framework adds its defaults. */
+const declaredFunctions = (service: Service) =>
+  (
+    parse(readFileSync(join(ROOT, 'services', service, 'serverless.yml'), 'utf8'), {
+      // CloudFormation's short-form tags (!Ref, !GetAtt…) are read as plain values; only timeouts and events matter.
+      logLevel: 'error',
+    }) as { functions: Record<string, { timeout?: unknown; events?: Json[] }> }
+  ).functions;
+
+// Without AWS credentials: packaging must not need any.
+const ENV_WITHOUT_CREDENTIALS = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) => !/^AWS_(PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(name),
+  ),
+);
+
 beforeAll(async () => {
-  // Without AWS credentials: packaging must not need any.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !/^AWS_(PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(name),
-    ),
-  );
   for (const service of SERVICES) rmSync(serviceDir(service), { recursive: true, force: true });
-  await promisify(execFile)('npm', ['run', '--silent', 'package'], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 });
+  await promisify(execFile)('npm', ['run', '--silent', 'package'], {
+    cwd: ROOT,
+    env: ENV_WITHOUT_CREDENTIALS,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   for (const service of SERVICES) {
     const file = join(serviceDir(service), 'cloudformation-template-update-stack.json');
     templates.set(service, JSON.parse(readFileSync(file, 'utf8')) as Template);
@@ -323,6 +339,53 @@ describe('npm run package', () => {
     expect(mapping?.properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 5 } });
   });
 
+  it('paces callback delivery with the deliveryMaxConcurrency parameter', () => {
+    const [mapping] = resourcesOf('AWS::Lambda::EventSourceMapping').filter(({ service }) => service === 'webhooks');
+    expect(mapping?.properties).toMatchObject({ BatchSize: 10, ScalingConfig: { MaximumConcurrency: 5 } });
+  });
+
+  it('gives every function a timeout of its own in serverless.yml, under 30 s for those API Gateway waits on', () => {
+    const declared = SERVICES.flatMap((service) =>
+      Object.entries(declaredFunctions(service)).map(([name, definition]) => ({
+        name: `imgrec-${service}-dev-${name}`,
+        timeout: definition.timeout,
+        // API Gateway's HTTP API gives up on an integration after 30 s; the authorizer runs inside that same wait.
+        waitedOnByApiGateway:
+          (definition.events ?? []).some((event) => 'httpApi' in event) || name === 'authorizeRequest',
+      })),
+    );
+    expect(declared).toHaveLength(FUNCTION_COUNT);
+    expect(declared.filter(({ timeout }) => typeof timeout !== 'number')).toEqual([]);
+    expect(
+      declared.filter(({ timeout, waitedOnByApiGateway }) => waitedOnByApiGateway && Number(timeout) > 29),
+    ).toEqual([]);
+    // What was written is what gets deployed.
+    const deployed = new Map(
+      resourcesOf('AWS::Lambda::Function').map(({ properties }) => [properties.FunctionName, properties.Timeout]),
+    );
+    for (const { name, timeout } of declared) expect({ name, timeout: deployed.get(name) }).toEqual({ name, timeout });
+  });
+
+  it('hides each SQS message for at least six times its consumer’s timeout, as AWS advises', () => {
+    const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').map(({ service, properties }) => {
+      const resources = templates.get(service)?.Resources ?? {};
+      const queue = referencedId(properties.EventSourceArn) ?? '';
+      const consumer = referencedId(properties.FunctionName) ?? '';
+      return {
+        queue,
+        // SQS's default visibility timeout is 30 s.
+        visibilityTimeout: Number(resources[queue]?.Properties?.VisibilityTimeout ?? 30),
+        functionTimeout: Number(resources[consumer]?.Properties?.Timeout),
+      };
+    });
+    expect(mappings.map(({ queue }) => queue)).toEqual(['RecognitionQueue', 'DeliveryQueue']);
+    expect(
+      mappings.filter(
+        ({ visibilityTimeout, functionTimeout }) => !(visibilityTimeout >= 6 * functionTimeout && functionTimeout > 0),
+      ),
+    ).toEqual([]);
+  });
+
   it('wires the services through the accounts and uploads stacks’ exports only, and accounts imports nothing', () => {
     // The framework exports a few outputs of its own (sls-…); ours are named imgrec-<stage>-….
     const exportsOf = (service: Service) =>
@@ -341,6 +404,69 @@ describe('npm run package', () => {
     expect(importsOf('uploads').every((name) => exportsOf('accounts').includes(name))).toBe(true);
     expect(exportsOf('accounts')).toEqual(['imgrec-dev-HttpApiId', 'imgrec-dev-ApiKeyAuthorizerId']);
     expect(exportsOf('uploads')).toEqual(expect.arrayContaining(['imgrec-dev-EventBusName', 'imgrec-dev-EventBusArn']));
+  });
+
+  describe('the stage', () => {
+    const { stage, MAX_STAGE_LENGTH } = createRequire(import.meta.url)('./stage.cjs') as {
+      stage: (input: { options: { stage?: string } }) => string;
+      MAX_STAGE_LENGTH: number;
+    };
+    const stageOf = (name: string) => () => stage({ options: { stage: name } });
+
+    it('keeps the image bucket within 63 characters and every function name within 64 at the longest stage', () => {
+      const longest = 'a'.repeat(MAX_STAGE_LENGTH);
+      // A 12-digit account id and one of the longest region names.
+      const [bucket] = resourcesOf('AWS::S3::Bucket').flatMap(({ properties }) =>
+        Object.values((properties.BucketName ?? {}) as Json).map((name) =>
+          String(name)
+            .replace('${AWS::AccountId}', '123456789012')
+            .replace('${AWS::Region}', 'ap-southeast-2')
+            .replace('-dev-', `-${longest}-`),
+        ),
+      );
+      expect(bucket).toMatch(/^imgrec-a+-images-123456789012-ap-southeast-2$/);
+      expect(bucket?.length).toBeLessThanOrEqual(63);
+      const functionNames = resourcesOf('AWS::Lambda::Function').map(({ properties }) =>
+        String(properties.FunctionName).replace('-dev-', `-${longest}-`),
+      );
+      expect(functionNames.filter((name) => name.length > 64)).toEqual([]);
+      // One character more would break one of the two limits.
+      expect(Number(bucket?.length) === 63 || functionNames.some((name) => name.length === 64)).toBe(true);
+    });
+
+    it('accepts lowercase letters, digits and hyphens starting with a letter, up to the longest stage', () => {
+      expect(stage({ options: {} })).toBe('dev');
+      expect(stageOf('pr-42')()).toBe('pr-42');
+      expect(stageOf('a'.repeat(MAX_STAGE_LENGTH))()).toBe('a'.repeat(MAX_STAGE_LENGTH));
+      expect(stageOf('Prod')).toThrow('lowercase letters, digits and hyphens, starting with a letter');
+      expect(stageOf('42')).toThrow('starting with a letter');
+      expect(stageOf('pr_42')).toThrow('lowercase letters, digits and hyphens');
+      expect(stageOf('a'.repeat(MAX_STAGE_LENGTH + 1))).toThrow(`at most ${MAX_STAGE_LENGTH} characters`);
+    });
+
+    it('fails `serverless package` with the rule it broke, before building anything', async () => {
+      const packageWithStage = (name: string) =>
+        new Promise<{ failed: boolean; output: string }>((resolve) => {
+          execFile(
+            join(ROOT, 'node_modules/.bin/serverless'),
+            ['package', '--stage', name],
+            { cwd: join(ROOT, 'services/accounts'), env: ENV_WITHOUT_CREDENTIALS, timeout: 60_000 },
+            (error, stdout, stderr) => resolve({ failed: error !== null, output: `${stdout}${stderr}` }),
+          );
+        });
+      const [uppercase, tooLong] = await Promise.all([
+        packageWithStage('Prod'),
+        packageWithStage('a'.repeat(MAX_STAGE_LENGTH + 1)),
+      ]);
+      expect(uppercase.failed).toBe(true);
+      expect(uppercase.output).toContain(
+        'Invalid stage "Prod": the stage must be lowercase letters, digits and hyphens',
+      );
+      expect(tooLong.failed).toBe(true);
+      expect(tooLong.output).toContain(`the stage must be at most ${MAX_STAGE_LENGTH} characters`);
+      // The templates the other tests read are still there.
+      expect(statSync(join(serviceDir('accounts'), 'cloudformation-template-update-stack.json')).isFile()).toBe(true);
+    }, 60_000);
   });
 
   describe('the HTTP API', () => {
