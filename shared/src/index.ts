@@ -1,6 +1,7 @@
 export * from './errors/index.js';
 export * from './contract/labels.js';
 export * from './contract/blob.js';
+export * from './contract/uploadRequest.js';
 export * from './events/catalogue.js';
 export * from './events/validate.js';
 export * from './config/readEnv/readEnv.js';

@@ -39,10 +39,68 @@ export const modelInfoSchema = z.object({
   version: z.string(),
 });
 
+/**
+ * The detectors a client can ask for. `labels` alone is the default, the original API; each one requested adds its
+ * field to the GET body (`labels` and `label_details`, `text`, `faces`), and a field not requested is absent.
+ */
+export const FEATURES = ['labels', 'text', 'faces'] as const;
+export type Feature = (typeof FEATURES)[number];
+export const DEFAULT_FEATURES: readonly Feature[] = ['labels'];
+
+/**
+ * The detectors of a request. Blobs and events from before `features` existed carry none: they asked for labels.
+ */
+export const requestedFeatures = (options: { features?: readonly Feature[] | undefined }): readonly Feature[] =>
+  options.features ?? DEFAULT_FEATURES;
+
+/** The options of a blob as stored and carried on events: `features` is absent on those from before it existed. */
 export const recognitionOptionsSchema = z.object({
   min_confidence: z.number().min(0).max(100),
   max_labels: z.number().int().min(1).max(100),
+  features: z.array(z.enum(FEATURES)).min(1).optional(),
 });
+
+/**
+ * The most lines of text and faces one image reports, best placed first: both recognizers stop there, as Rekognition
+ * does (DetectText reports at most 100 words, DetectFaces the 100 largest faces), and it keeps an event far from
+ * EventBridge's 256 KB.
+ */
+export const MAX_TEXT_LINES = 100;
+export const MAX_FACES = 100;
+
+/** One line of text, read top to bottom; `confidence` 0–100 and the box normalised to the image like label boxes. */
+export const textLineSchema = z.object({
+  text: z.string().min(1),
+  confidence: z.number().min(0).max(100),
+  bounding_box: boundingBoxSchema,
+});
+export type TextLine = z.infer<typeof textLineSchema>;
+
+/** Emotions as Rekognition names them, in lower case like every other name in the contract. */
+export const EMOTION_TYPES = [
+  'happy',
+  'sad',
+  'angry',
+  'confused',
+  'disgusted',
+  'surprised',
+  'calm',
+  'fear',
+  'unknown',
+] as const;
+export type EmotionType = (typeof EMOTION_TYPES)[number];
+
+/**
+ * One face. `age_range` and `emotions` (best first) follow Rekognition's AgeRange and Emotions, so a client reads
+ * both modes with one piece of code; they are absent when the recognizer cannot estimate them.
+ */
+export const faceSchema = z.object({
+  confidence: z.number().min(0).max(100),
+  bounding_box: boundingBoxSchema,
+  age_range: z.object({ low: z.number().int().min(0), high: z.number().int().min(0) }).optional(),
+  emotions: z.array(z.object({ type: z.enum(EMOTION_TYPES), confidence: z.number().min(0).max(100) })).optional(),
+});
+export type Face = z.infer<typeof faceSchema>;
 
 export const blobErrorSchema = z.object({
   code: z.string().min(1),
@@ -67,7 +125,15 @@ export const blobViewSchema = z.object({
   labels: z.array(z.string()).optional(),
   label_details: z.array(labelDetailSchema).optional(),
   model: modelInfoSchema.optional(),
-  options: recognitionOptionsSchema,
+  text: z.array(textLineSchema).optional(),
+  faces: z.array(faceSchema).optional(),
+  options: recognitionOptionsSchema.extend({
+    // Views stored before `features` existed lack it: they asked for labels, and read as such.
+    features: z
+      .array(z.enum(FEATURES))
+      .min(1)
+      .default(() => [...DEFAULT_FEATURES]),
+  }),
   error: blobErrorSchema.optional(),
   callback: callbackStateSchema.optional(),
   created_at: z.string(),

@@ -1,3 +1,5 @@
+import type { Feature } from './blob.js';
+
 export interface BoundingBox {
   left: number;
   top: number;
@@ -26,6 +28,8 @@ export interface ModelInfo {
 export interface RecognitionOptions {
   min_confidence: number;
   max_labels: number;
+  /** Absent on blobs from before `features` existed, which asked for labels; see requestedFeatures. */
+  features?: Feature[];
 }
 
 /** The limits every image must meet before it reaches a model: at most 15 MB, and 80–10,000 px on each side. */

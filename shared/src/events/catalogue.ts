@@ -2,7 +2,9 @@ import { z } from 'zod';
 import {
   CONTENT_TYPES,
   blobErrorSchema,
+  faceSchema,
   labelDetailSchema,
+  textLineSchema,
   modelInfoSchema,
   recognitionOptionsSchema,
 } from '../contract/blob.js';
@@ -34,10 +36,13 @@ export const eventDetailSchemas = {
     size: z.number().int().min(0),
     stored_at: z.iso.datetime(),
   }),
+  /** Every requested feature's result, and only those: `labels` and `label_details` are absent without `labels`. */
   LabelsDetected: z.object({
     ...blobFacts,
-    labels: z.array(z.string()),
-    label_details: z.array(labelDetailSchema),
+    labels: z.array(z.string()).optional(),
+    label_details: z.array(labelDetailSchema).optional(),
+    text: z.array(textLineSchema).optional(),
+    faces: z.array(faceSchema).optional(),
     model: modelInfoSchema,
     completed_at: z.iso.datetime(),
   }),

@@ -6,7 +6,9 @@ const EVENTBRIDGE_MAX_ENTRY_BYTES = 256 * 1024;
 
 const box = { left: 0.1234, top: 0.2345, width: 0.3456, height: 0.4567 };
 
-const labelsDetected = (labelDetails: LabelDetail[]): EventDetail<'LabelsDetected'> => ({
+const labelsDetected = (
+  labelDetails: LabelDetail[],
+): EventDetail<'LabelsDetected'> & { label_details: LabelDetail[] } => ({
   blob_id: 'b1',
   tenant_id: 'tnt_a',
   options: { min_confidence: 0, max_labels: 100 },
@@ -48,7 +50,8 @@ describe('fitEventSize', () => {
     const detail = crowdedScene();
     expect(labelsDetectedEntryBytes(detail)).toBeGreaterThan(EVENTBRIDGE_MAX_ENTRY_BYTES);
 
-    const { detail: fitted, droppedInstances } = fitEventSize(detail);
+    const { detail: fittedDetail, droppedInstances } = fitEventSize(detail);
+    const fitted = { ...fittedDetail, label_details: fittedDetail.label_details ?? [] };
 
     expect(labelsDetectedEntryBytes(fitted)).toBeLessThanOrEqual(MAX_LABELS_DETECTED_BYTES);
     expect(droppedInstances).toBeGreaterThan(0);

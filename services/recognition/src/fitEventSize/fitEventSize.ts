@@ -16,7 +16,7 @@ export const labelsDetectedEntryBytes = (detail: LabelsDetectedDetail): number =
 
 const withoutInstances = (detail: LabelsDetectedDetail, dropped: ReadonlySet<LabelInstance>): LabelsDetectedDetail => ({
   ...detail,
-  label_details: detail.label_details.map((label) => ({
+  label_details: detail.label_details?.map((label) => ({
     ...label,
     instances: label.instances.filter((instance) => !dropped.has(instance)),
   })),
@@ -35,7 +35,7 @@ export const fitEventSize = (
 ): { detail: LabelsDetectedDetail; droppedInstances: number } => {
   if (labelsDetectedEntryBytes(detail) <= maxBytes) return { detail, droppedInstances: 0 };
   // Reversed before the (stable) sort so that, among equal confidences, a label's later instances go first.
-  const weakestFirst = detail.label_details
+  const weakestFirst = (detail.label_details ?? [])
     .flatMap((label) => label.instances)
     .reverse()
     .sort((a, b) => a.confidence - b.confidence);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_LABELS_DETECTED_BYTES, labelsDetectedEntryBytes } from '../fitEventSize/fitEventSize.js';
 import { logger } from '../observability.js';
-import type { Recognizer } from '../ports.js';
+import type { Detections, Recognizer } from '../ports.js';
 import { recognizeBlob, type RecognizeBlobDeps } from './recognizeBlob.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/images/', import.meta.url));
@@ -31,11 +31,11 @@ const dog: LabelDetail = {
 };
 
 /** A stand-in for the model (the real one runs in the local recognizer's own tests and the e2e suite). */
-const recognizer = (outcome: () => Promise<LabelDetail[]>): Recognizer & { calls: number } => {
+const recognizer = (outcome: () => Promise<Detections>): Recognizer & { calls: number } => {
   const fake = {
     model: { provider: 'local' as const, name: 'test', version: '1' },
     calls: 0,
-    detectLabels: async () => {
+    recognize: async () => {
       fake.calls += 1;
       return outcome();
     },
@@ -73,7 +73,7 @@ describe('recognizeBlob', () => {
   it('announces the labels with every fact the consumers need', async () => {
     const published = await run(
       photo,
-      recognizer(async () => [dog]),
+      recognizer(async () => ({ label_details: [dog] })),
     );
     expect(published).toEqual([
       {
@@ -106,13 +106,14 @@ describe('recognizeBlob', () => {
 
     const [event] = await run(
       photo,
-      recognizer(async () => crowd),
+      recognizer(async () => ({ label_details: crowd })),
     );
 
     if (event?.detailType !== 'LabelsDetected') throw new Error(`expected LabelsDetected, got ${event?.detailType}`);
     expect(labelsDetectedEntryBytes(event.detail)).toBeLessThanOrEqual(MAX_LABELS_DETECTED_BYTES);
-    expect(event.detail.label_details.map((label) => label.name)).toEqual(crowd.map((label) => label.name));
-    const instanceCount = event.detail.label_details.reduce((count, label) => count + label.instances.length, 0);
+    const labelDetails = event.detail.label_details ?? [];
+    expect(labelDetails.map((label) => label.name)).toEqual(crowd.map((label) => label.name));
+    const instanceCount = labelDetails.reduce((count, label) => count + label.instances.length, 0);
     expect(instanceCount).toBeGreaterThan(0);
     expect(instanceCount).toBeLessThan(1000);
     expect(logs.lines).toContainEqual(
@@ -124,7 +125,7 @@ describe('recognizeBlob', () => {
   });
 
   it('rejects bytes that are not an image before the model sees them', async () => {
-    const model = recognizer(async () => [dog]);
+    const model = recognizer(async () => ({ label_details: [dog] }));
     const published = await run(Buffer.from('GIF89a not what we take'), model);
     expect(model.calls).toBe(0);
     expect(published).toMatchObject([
@@ -136,7 +137,7 @@ describe('recognizeBlob', () => {
   });
 
   it('fails an image over 15 MB on its reported size, unread (it was deleted as it landed) and unrecognised', async () => {
-    const model = recognizer(async () => [dog]);
+    const model = recognizer(async () => ({ label_details: [dog] }));
     const oversize = { ...blobCreated, size: 15 * 1024 * 1024 + 1 };
     const published = await run(Buffer.alloc(0), model, false, oversize);
     expect(model.calls).toBe(0);
@@ -176,7 +177,7 @@ describe('recognizeBlob', () => {
   it.each([false, true])(
     'drops a blob whose image is gone, deleted meanwhile: nothing announced, nothing to retry (last attempt: %s)',
     async (isLast) => {
-      const model = recognizer(async () => [dog]);
+      const model = recognizer(async () => ({ label_details: [dog] }));
       const published = await run(Buffer.alloc(0), model, isLast);
       expect(published).toEqual([]);
       expect(model.calls).toBe(0);

@@ -57,11 +57,16 @@ export const recognizeBlob = async (
     }
     const { head, size } = await deps.readImageHead({ key: blob.key }, IMAGE_HEAD_BYTES);
     inspectImage(head, size);
-    const labelDetails = await deps.recognizer.detectLabels({ key: blob.key }, blob.options);
+    const {
+      label_details: labelDetails,
+      text,
+      faces,
+    } = await deps.recognizer.recognize({ key: blob.key }, blob.options);
     const { detail, droppedInstances } = fitEventSize({
       ...facts,
-      labels: labelNamesOf(labelDetails),
-      label_details: labelDetails,
+      ...(labelDetails !== undefined && { labels: labelNamesOf(labelDetails), label_details: labelDetails }),
+      ...(text !== undefined && { text }),
+      ...(faces !== undefined && { faces }),
       model: deps.recognizer.model,
       completed_at: deps.now().toISOString(),
     });
@@ -71,7 +76,11 @@ export const recognizeBlob = async (
     }
     await deps.publisher.publish({ detailType: 'LabelsDetected', detail });
     deps.metrics.count('labels_detected');
-    deps.log.info('labels detected', { label_count: labelDetails.length });
+    deps.log.info('labels detected', {
+      ...(labelDetails !== undefined && { label_count: labelDetails.length }),
+      ...(text !== undefined && { text_line_count: text.length }),
+      ...(faces !== undefined && { face_count: faces.length }),
+    });
   } catch (error) {
     if (error instanceof NotFoundError && error.code === 'object_not_found') {
       deps.log.info('image gone, so the blob was deleted: recognition dropped');

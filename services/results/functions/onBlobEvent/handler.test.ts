@@ -14,7 +14,7 @@ const TENANT_ID = 'tnt_owner';
 const blobFacts = {
   blob_id: BLOB_ID,
   tenant_id: TENANT_ID,
-  options: { min_confidence: 55, max_labels: 20 },
+  options: { min_confidence: 55, max_labels: 20, features: ['labels' as const] },
   callback_url: CALLBACK_URL,
   created_at: '2026-11-27T12:00:00.000Z',
 };
@@ -103,7 +103,7 @@ describe('onBlobEvent handler', () => {
     expect(await viewOf()).toStrictEqual({
       blob_id: BLOB_ID,
       status: 'awaiting_upload',
-      options: { min_confidence: 55, max_labels: 20 },
+      options: { min_confidence: 55, max_labels: 20, features: ['labels'] },
       callback: { url: CALLBACK_URL, status: 'pending', attempts: 0 },
       created_at: '2026-11-27T12:00:00.000Z',
       updated_at: '2026-11-27T12:01:01.000Z',
@@ -121,7 +121,7 @@ describe('onBlobEvent handler', () => {
       labels: ['car', 'vehicle', 'transportation'],
       label_details: details.LabelsDetected.label_details,
       model: details.LabelsDetected.model,
-      options: { min_confidence: 55, max_labels: 20 },
+      options: { min_confidence: 55, max_labels: 20, features: ['labels'] },
       callback: {
         url: CALLBACK_URL,
         status: 'delivered',

@@ -10,7 +10,7 @@ export const SAMPLE_TENANT_ID = 'tnt_owner';
 export const viewWith = (status: BlobStatus, blobId = SAMPLE_BLOB_ID): BlobView => ({
   blob_id: blobId,
   status,
-  options: { min_confidence: 30, max_labels: 20 },
+  options: { min_confidence: 30, max_labels: 20, features: ['labels'] },
   created_at: '2026-11-27T12:00:00.000Z',
   updated_at: '2026-11-27T12:00:00.000Z',
 });

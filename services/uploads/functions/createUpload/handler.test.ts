@@ -63,7 +63,7 @@ describe('POST /blobs handler', () => {
         detail: expect.objectContaining({
           blob_id: body.blob_id,
           tenant_id: 'tnt_a',
-          options: { min_confidence: 30, max_labels: 20 },
+          options: { min_confidence: 30, max_labels: 20, features: ['labels'] },
         }),
       },
     ]);

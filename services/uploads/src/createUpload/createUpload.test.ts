@@ -38,7 +38,7 @@ describe('createUpload', () => {
       blob_id: response.blob_id,
       tenant_id: 'tnt_acme',
       content_type: 'image/jpeg',
-      options: { min_confidence: 30, max_labels: 20 },
+      options: { min_confidence: 30, max_labels: 20, features: ['labels'] },
       callback_url: callbackUrl,
       created_at: '2026-11-27T12:00:00.000Z',
       expires_at: '2026-11-27T12:10:00.000Z',

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  DEFAULT_FEATURES,
   DEFAULT_MAX_LABELS,
   ImgrecError,
   newBlobId,
@@ -118,6 +119,7 @@ export const createUpload = async (
   const options: RecognitionOptions = {
     min_confidence: request.min_confidence ?? deps.defaultMinConfidence,
     max_labels: request.max_labels ?? DEFAULT_MAX_LABELS,
+    features: [...(request.features ?? DEFAULT_FEATURES)],
   };
   const upload = await deps.presignUpload(blobId, deps.uploadUrlTtlSeconds, request.content_length);
   const record: UploadRecord = {

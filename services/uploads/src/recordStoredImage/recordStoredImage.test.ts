@@ -49,7 +49,7 @@ describe('recordStoredImage', () => {
           tenant_id: 'tnt_acme',
           key: blobId,
           size: 48_213,
-          options: { min_confidence: 55, max_labels: 20 },
+          options: { min_confidence: 55, max_labels: 20, features: ['labels'] },
           callback_url: CALLBACK_URL,
           created_at: CREATED_AT.toISOString(),
           stored_at: STORED_AT.toISOString(),

@@ -24,6 +24,7 @@ describe('parseUploadRequest', () => {
       min_confidence: 0,
       max_labels: 100,
       content_length: 15_728_640,
+      features: ['faces', 'labels', 'text'],
     };
     expect(parseUploadRequest(request)).toEqual(request);
   });
@@ -52,6 +53,12 @@ describe('parseUploadRequest', () => {
     [{ content_length: 15_728_641.5 }, 'invalid_content_length'],
     [{ content_length: '48213' }, 'invalid_content_length'],
     [{ content_length: null }, 'invalid_content_length'],
+    [{ features: [] }, 'invalid_features'],
+    [{ features: ['labels', 'labels'] }, 'invalid_features'],
+    [{ features: ['colors'] }, 'invalid_features'],
+    [{ features: 'text' }, 'invalid_features'],
+    [{ features: ['Text'] }, 'invalid_features'],
+    [{ features: null }, 'invalid_features'],
   ])('refuses %j with %s', (body, code) => {
     expect(codeOf(body)).toBe(code);
   });

@@ -1,15 +1,13 @@
-import { CONTENT_TYPES, IMAGE_LIMITS, ValidationError } from '@imgrec/shared';
-import { z } from 'zod';
+import {
+  CONTENT_TYPES,
+  FEATURES,
+  IMAGE_LIMITS,
+  uploadRequestSchema,
+  ValidationError,
+  type UploadRequest,
+} from '@imgrec/shared';
 
-const uploadRequestSchema = z.strictObject({
-  callback_url: z.string().min(1).max(2048).optional(),
-  content_type: z.enum(CONTENT_TYPES).optional(),
-  min_confidence: z.number().min(0).max(100).optional(),
-  max_labels: z.number().int().min(1).max(100).optional(),
-  content_length: z.number().int().min(1).max(IMAGE_LIMITS.maxBytes).optional(),
-});
-
-export type UploadRequest = z.infer<typeof uploadRequestSchema>;
+export type { UploadRequest };
 
 const FIELD_RULES: Record<keyof UploadRequest, string> = {
   callback_url: 'callback_url must be an absolute URL of at most 2048 characters.',
@@ -17,6 +15,7 @@ const FIELD_RULES: Record<keyof UploadRequest, string> = {
   min_confidence: 'min_confidence must be a number from 0 to 100.',
   max_labels: 'max_labels must be an integer from 1 to 100.',
   content_length: `content_length must be the image's size in bytes, an integer from 1 to ${IMAGE_LIMITS.maxBytes}.`,
+  features: `features must be a non-empty list of distinct features from ${FEATURES.join(', ')}.`,
 };
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;

@@ -10,7 +10,7 @@ const CALLBACK_URL = 'https://hooks.example.com/imgrec';
 const CREATED_AT = '2026-11-27T12:00:00.000Z';
 const NOW = '2026-11-27T12:05:00.000Z';
 const LATER = '2026-11-27T12:06:00.000Z';
-const OPTIONS = { min_confidence: 30, max_labels: 20 };
+const OPTIONS = { min_confidence: 30, max_labels: 20, features: ['labels' as const] };
 const MODEL = { provider: 'local', name: 'centernet', version: 'human-3.3.6' } as const;
 
 const detail = (name: string, confidence: number, parents: string[] = []): LabelDetail => ({
@@ -507,5 +507,59 @@ describe('reduceBlobView', () => {
         recognitionFailed(),
       ].map(isCallbackOutcomeEvent),
     ).toStrictEqual([true, true, false, false, false, false]);
+  });
+});
+
+describe('reduceBlobView with features beyond labels', () => {
+  const LINE = { text: 'STOP', confidence: 98.2, bounding_box: { left: 0.1, top: 0.1, width: 0.3, height: 0.1 } };
+  const FACE = {
+    confidence: 99.1,
+    bounding_box: { left: 0.4, top: 0.2, width: 0.2, height: 0.3 },
+    age_range: { low: 30, high: 40 },
+    emotions: [{ type: 'calm' as const, confidence: 80 }],
+  };
+
+  it('shows exactly the requested features: text and faces without labels', () => {
+    const options = { min_confidence: 30, max_labels: 20, features: ['text' as const, 'faces' as const] };
+    const event: DomainEvent = {
+      detailType: 'LabelsDetected',
+      detail: {
+        ...blobFacts(false),
+        options,
+        text: [LINE],
+        faces: [FACE],
+        model: MODEL,
+        completed_at: '2026-11-27T12:02:00.000Z',
+      },
+    };
+
+    const view = reduceBlobView(undefined, event, NOW);
+
+    expect(view).toMatchObject({ status: 'succeeded', text: [LINE], faces: [FACE], options });
+    expect(view).not.toHaveProperty('labels');
+    expect(view).not.toHaveProperty('label_details');
+    expect(blobViewSchema.strict().parse(view)).toStrictEqual(view);
+  });
+
+  it('echoes features as labels for events from before features existed', () => {
+    const { features: _absent, ...legacyOptions } = OPTIONS;
+    const event: DomainEvent = {
+      detailType: 'BlobRequested',
+      detail: {
+        ...blobFacts(false),
+        options: legacyOptions,
+        content_type: 'image/jpeg',
+        expires_at: '2026-11-27T12:10:00.000Z',
+      },
+    };
+
+    expect(reduceBlobView(undefined, event, NOW)?.options).toEqual({ ...legacyOptions, features: ['labels'] });
+  });
+
+  it('reads a view stored before features existed as one that asked for labels', () => {
+    const stored = { ...reduceBlobView(undefined, blobRequested(false), NOW) } as Record<string, unknown>;
+    stored.options = { min_confidence: 30, max_labels: 20 };
+
+    expect(blobViewSchema.parse(stored).options.features).toEqual(['labels']);
   });
 });

@@ -1,4 +1,4 @@
-import type { BlobStatus, BlobView, CallbackState } from '../blob.js';
+import { requestedFeatures, type BlobStatus, type BlobView, type CallbackState } from '../blob.js';
 import type { DomainEvent } from '../../events/catalogue.js';
 import type { LabelDetail } from '../labels.js';
 
@@ -61,13 +61,13 @@ const pendingCallback = (url: string): CallbackState => ({ url, status: 'pending
 type FirstSeenFacts = Pick<BlobView, 'options' | 'callback' | 'created_at'>;
 
 const firstSeenFactsOf = ({ detail }: LifecycleEvent): FirstSeenFacts => ({
-  options: detail.options,
+  options: { ...detail.options, features: [...requestedFeatures(detail.options)] },
   ...(detail.callback_url !== undefined && { callback: pendingCallback(detail.callback_url) }),
   created_at: detail.created_at,
 });
 
 /** What recognition concluded, as the view shows it: labels or an error, and when. */
-type Outcome = Pick<BlobView, 'labels' | 'label_details' | 'model' | 'error' | 'completed_at'>;
+type Outcome = Pick<BlobView, 'labels' | 'label_details' | 'text' | 'faces' | 'model' | 'error' | 'completed_at'>;
 
 const outcomeOf = (event: LifecycleEvent): Outcome => {
   switch (event.detailType) {
@@ -75,10 +75,12 @@ const outcomeOf = (event: LifecycleEvent): Outcome => {
     case 'BlobCreated':
       return {};
     case 'LabelsDetected': {
-      const labelDetails = normalizeLabelDetails(event.detail.label_details);
+      const { label_details, text, faces } = event.detail;
+      const labelDetails = label_details === undefined ? undefined : normalizeLabelDetails(label_details);
       return {
-        labels: labelNamesOf(labelDetails),
-        label_details: labelDetails,
+        ...(labelDetails !== undefined && { labels: labelNamesOf(labelDetails), label_details: labelDetails }),
+        ...(text !== undefined && { text }),
+        ...(faces !== undefined && { faces }),
         model: event.detail.model,
         completed_at: event.detail.completed_at,
       };
@@ -94,13 +96,15 @@ const outcomeOf = (event: LifecycleEvent): Outcome => {
 
 /** The view at this event's status; keys in the order of the contract, so stored and served JSON reads naturally. */
 const buildView = (event: LifecycleEvent, facts: FirstSeenFacts, now: string): BlobView => {
-  const { labels, label_details, model, error, completed_at } = outcomeOf(event);
+  const { labels, label_details, text, faces, model, error, completed_at } = outcomeOf(event);
   return {
     blob_id: event.detail.blob_id,
     status: STATUS_OF_EVENT[event.detailType],
     ...(labels !== undefined && { labels }),
     ...(label_details !== undefined && { label_details }),
     ...(model !== undefined && { model }),
+    ...(text !== undefined && { text }),
+    ...(faces !== undefined && { faces }),
     options: facts.options,
     ...(error !== undefined && { error }),
     ...(facts.callback !== undefined && { callback: facts.callback }),

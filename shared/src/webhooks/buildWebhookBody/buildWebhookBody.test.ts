@@ -5,7 +5,7 @@ import { buildWebhookBody, isBlobOutcomeEvent, webhookIdForBlob } from './buildW
 const facts = {
   blob_id: 'blob_abc',
   tenant_id: 'tnt_body',
-  options: { min_confidence: 30, max_labels: 20 },
+  options: { min_confidence: 30, max_labels: 20, features: ['labels' as const] },
   callback_url: 'https://hooks.example.com/imgrec',
   created_at: '2026-11-27T12:00:00.000Z',
 };
@@ -55,7 +55,7 @@ describe('buildWebhookBody', () => {
           },
         ],
         model: { provider: 'local', name: 'centernet', version: '1' },
-        options: { min_confidence: 30, max_labels: 20 },
+        options: { min_confidence: 30, max_labels: 20, features: ['labels'] },
         callback: { url: 'https://hooks.example.com/imgrec', status: 'pending', attempts: 0 },
         created_at: '2026-11-27T12:00:00.000Z',
         updated_at: '2026-11-27T12:00:03.000Z',

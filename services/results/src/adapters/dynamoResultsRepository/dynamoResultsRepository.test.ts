@@ -17,7 +17,7 @@ const DELETE_AFTER = Date.parse('2027-02-25T12:00:00.000Z') / 1000;
 const view: BlobView = {
   blob_id: BLOB_ID,
   status: 'processing',
-  options: { min_confidence: 55, max_labels: 20 },
+  options: { min_confidence: 55, max_labels: 20, features: ['labels'] },
   created_at: '2026-11-27T12:00:00.000Z',
   updated_at: '2026-11-27T12:00:30.000Z',
 };
