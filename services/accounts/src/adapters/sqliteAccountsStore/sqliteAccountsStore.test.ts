@@ -64,6 +64,29 @@ describe('buildSqliteAccountsStore', () => {
     });
   });
 
+  it('finds a key that another process created after an unsuccessful lookup of it', async () => {
+    const file = join(dataDir, 'accounts.db');
+    const server = buildSqliteAccountsStore(open(openDatabase(file)));
+    const admin = buildSqliteAccountsStore(open(openDatabase(file)));
+    await admin.createTenant(tenant);
+    expect(await server.findKeyByHash(key.key_hash)).toBeUndefined();
+
+    await admin.createKey(key);
+
+    expect(await server.findKeyByHash(key.key_hash)).toStrictEqual({ key, tenant });
+  });
+
+  it('sees its own revocation at the next lookup', async () => {
+    const store = buildSqliteAccountsStore(open(openDatabase(join(dataDir, 'accounts.db'))));
+    await store.createTenant(tenant);
+    await store.createKey(key);
+    expect(await store.findKeyByHash(key.key_hash)).toStrictEqual({ key, tenant });
+
+    await store.revokeKey(key.key_id, '2026-11-28T09:00:00.000Z');
+
+    expect((await store.findKeyByHash(key.key_hash))?.key.revoked_at).toBe('2026-11-28T09:00:00.000Z');
+  });
+
   it('refuses a key for an unknown tenant even on a database opened without foreign keys', async () => {
     const db = open(new Database(':memory:'));
     db.pragma('foreign_keys = OFF');

@@ -1,11 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { ConflictError, NotFoundError } from '@imgrec/shared';
-import type { AccountsStore, ApiKeyRecord, Tenant, TenantStatus } from '../../ports.js';
+import type { AccountsStore, ApiKeyRecord, KeyLookup, Tenant, TenantStatus } from '../../ports.js';
 import { storedApiKeySchema, storedTenantSchema } from '../storedAccounts/storedAccounts.js';
 
 /** A row with SQL NULLs as absent fields, the way the port's records leave optional fields out. */
 const withoutNulls = (row: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null));
+
+/** Key lookups kept between writes: far more keys than one machine's clients use, and a bounded memory. */
+const MAX_CACHED_LOOKUPS = 10_000;
 
 const decodeTenant = (row: Record<string, unknown>): Tenant => storedTenantSchema.parse(withoutNulls(row));
 const decodeKey = (row: Record<string, unknown>): ApiKeyRecord => storedApiKeySchema.parse(withoutNulls(row));
@@ -124,16 +127,40 @@ export const buildSqliteAccountsStore = (db: Database): AccountsStore => {
     return { key, tenant };
   });
 
+  // Every protected request looks its key up, and the lookup (a transaction, two reads, two decodes) was the
+  // authorizer's largest cost. SQLite's data_version changes whenever another connection (the admin CLI) commits, and
+  // this store's own writes clear the cache, so a revocation still takes effect at the very next request.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const lookups = new Map<string, KeyLookup | undefined>();
+  let lookupsVersion = dataVersion.get();
+  const cachedFindKeyByHash = (keyHash: string): KeyLookup | undefined => {
+    const version = dataVersion.get();
+    if (version !== lookupsVersion) {
+      lookups.clear();
+      lookupsVersion = version;
+    }
+    if (lookups.has(keyHash)) return lookups.get(keyHash);
+    const found = findKeyByHash(keyHash);
+    // Unknown hashes are kept too (a client retrying a bad key), so a flood of random keys must not grow it forever.
+    if (lookups.size >= MAX_CACHED_LOOKUPS) lookups.clear();
+    lookups.set(keyHash, found);
+    return found;
+  };
+  const afterWrite = <T>(result: T): T => {
+    lookups.clear();
+    return result;
+  };
+
   // Writes take the write lock as they begin (BEGIN IMMEDIATE), so that what they check and what they write are one
   // state, even with another process (the admin CLI) writing the same file.
   return {
-    createTenant: async (tenant) => createTenant.immediate(tenant),
+    createTenant: async (tenant) => afterWrite(createTenant.immediate(tenant)),
     getTenant: async (tenantId) => getTenant(tenantId),
     listTenants: async () => listTenants(),
-    setTenantStatus: async (tenantId, status) => setTenantStatus.immediate(tenantId, status),
-    createKey: async (key) => createKey.immediate(key),
+    setTenantStatus: async (tenantId, status) => afterWrite(setTenantStatus.immediate(tenantId, status)),
+    createKey: async (key) => afterWrite(createKey.immediate(key)),
     listKeys: async (tenantId) => listKeys(tenantId),
-    revokeKey: async (keyId, revokedAt) => revokeKey.immediate(keyId, revokedAt),
-    findKeyByHash: async (keyHash) => findKeyByHash(keyHash),
+    revokeKey: async (keyId, revokedAt) => afterWrite(revokeKey.immediate(keyId, revokedAt)),
+    findKeyByHash: async (keyHash) => cachedFindKeyByHash(keyHash),
   };
 };
