@@ -8,7 +8,7 @@ import { MAX_ATTEMPTS, type AwsRecognitionConfig } from './config.js';
 import { emf, logger } from './observability.js';
 import type { RecognitionDeps } from './ports.js';
 
-/** The recognition service on AWS: Rekognition DetectLabels on the uploads service's bucket. */
+/** The recognition service on AWS: Rekognition DetectLabels, DetectText and DetectFaces on the uploads service's bucket. */
 export const awsRecognitionRuntime = (config: AwsRecognitionConfig): RecognitionDeps => ({
   readImageHead: buildS3ReadImageHead(buildS3Client(), { bucket: config.imagesBucket }),
   // The recognizer retries throttling itself (and the queue after it); SDK retries would multiply those.
