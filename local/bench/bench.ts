@@ -1,4 +1,4 @@
-import { createWebhookSigner, generateWebhookSecret } from '@imgrec/shared';
+import { createWebhookSigner, generateWebhookSecret, type Feature, type RecognitionOptions } from '@imgrec/shared';
 import got from 'got';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { buildGotCallbackSender } from '../../services/webhooks/src/adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
+import { renderTextImage } from '../../services/recognition/src/local/testing/textImage.js';
 import { measureAuthorizerLatency } from './authorizerLatency.js';
 import { measureHttpThroughput } from './httpThroughput.js';
 import { measureTimeToHealthy } from './timeToHealthy.js';
@@ -21,13 +22,17 @@ import {
 
 /**
  * `npm run bench`: the detector alone, then the whole local stack over HTTP, on the same photos in one run, so the
- * ratio between them means something on a noisy machine. Bounded in images and time; prints a Markdown table.
+ * ratio between them means something on a noisy machine; then the cost of each feature (labels, text, faces) on
+ * those photos, and the stack's throughput with all three on. Bounded in images and time; prints a Markdown table.
  */
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 120);
 const WEBHOOK_MESSAGES = 400;
 const CALLBACK_IMAGES = 30;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 const FIXTURES = ['dog.jpg', 'horses.jpg', 'astronaut.png', 'coffee.png'];
+/** Times each feature runs on each photo, one image at a time, for the per-feature cost. */
+const FEATURE_ROUNDS = Number(process.env.BENCH_FEATURE_ROUNDS ?? 5);
+const ALL_FEATURES: Feature[] = ['labels', 'text', 'faces'];
 const workers = Number(process.env.IMGREC_RECOGNIZER_WORKERS ?? availableParallelism());
 
 const photos = FIXTURES.map((name) => ({ name, bytes: readFileSync(join(FIXTURES_DIR, name)) }));
@@ -57,18 +62,64 @@ const rawDetector = async () => {
   const options = { min_confidence: 30, max_labels: 20 };
   const started = performance.now();
   await pool(IMAGES, workers * 2, async (index) => {
-    await recognizer.detectLabels({ key: String(index) }, options);
+    await recognizer.recognize({ key: String(index) }, options);
   });
   const seconds = (performance.now() - started) / 1000;
   // One image at a time, as an unloaded stack sees them: the detector's own latency, which the pipeline adds to.
   const singleImageMs: number[] = [];
   for (let index = 0; index < CALLBACK_IMAGES; index += 1) {
     const imageStarted = performance.now();
-    await recognizer.detectLabels({ key: String(index) }, options);
+    await recognizer.recognize({ key: String(index) }, options);
     singleImageMs.push(performance.now() - imageStarted);
   }
   await recognizer.close();
   return { throughput: IMAGES / seconds, singleImageP50: percentile(singleImageMs, 50) };
+};
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/**
+ * Each feature alone on each photo, one image at a time on one worker, the features taking turns on every photo so
+ * that the machine's noise falls on all of them alike. The first text job also starts tesseract in the worker: it is
+ * timed apart, and compared with the median text job it gives tesseract's start-up cost. A generated image of printed
+ * text shows what reading text costs when there is some.
+ */
+const perFeature = async () => {
+  const printed = await renderTextImage([
+    { text: 'Fresh coffee 2.50', font: 'Liberation Serif', size: 40 },
+    { text: 'The quick brown fox jumps over the lazy dog', font: 'DejaVu Sans', size: 28 },
+    { text: 'Invoice #12345 due 2026-12-01', font: 'Liberation Mono', size: 22 },
+  ]);
+  const recognizer = buildLocalRecognizer({
+    workers: 1,
+    loadImage: async (ref) => (ref.key === 'printed' ? printed : photoAt(Number(ref.key)).bytes),
+  });
+  const readyStarted = performance.now();
+  await recognizer.ready();
+  const readyMs = performance.now() - readyStarted;
+  const time = async (key: string, features: Feature[]) => {
+    const options: RecognitionOptions = { min_confidence: 30, max_labels: 20, features };
+    const started = performance.now();
+    await recognizer.recognize({ key }, options);
+    return performance.now() - started;
+  };
+  const firstTextMs = await time('0', ['text']);
+  const firstFacesMs = await time('0', ['faces']);
+  const ms: Record<Feature | 'all' | 'printed', number[]> = { labels: [], text: [], faces: [], all: [], printed: [] };
+  for (let index = 0; index < FEATURE_ROUNDS * photos.length; index += 1) {
+    for (const feature of ALL_FEATURES) ms[feature].push(await time(String(index), [feature]));
+    ms.all.push(await time(String(index), ALL_FEATURES));
+    ms.printed.push(await time('printed', ['text']));
+  }
+  await recognizer.close();
+  return {
+    readyMs,
+    images: ms.labels.length,
+    mean: (key: keyof typeof ms) => mean(ms[key]),
+    p50: (key: keyof typeof ms) => percentile(ms[key], 50),
+    tesseractStartMs: firstTextMs - percentile(ms.text, 50),
+    faceModelsStartMs: firstFacesMs - percentile(ms.faces, 50),
+  };
 };
 
 const peakRssMb = (pid: number): number => {
@@ -77,7 +128,8 @@ const peakRssMb = (pid: number): number => {
   return Math.round(kb / 1024);
 };
 
-const endToEnd = async () => {
+/** The whole stack over HTTP at saturation, with `features` on every upload; callback latencies unless `features`. */
+const endToEnd = async (features?: Feature[]) => {
   const bootStarted = performance.now();
   const stack = await startStack({ env: { IMGREC_RECOGNIZER_WORKERS: String(workers), IMGREC_LOG_LEVEL: 'warn' } });
   const timeToHealthyMs = performance.now() - bootStarted;
@@ -86,7 +138,7 @@ const endToEnd = async () => {
     const startedAt = Date.now();
     await pool(IMAGES, IN_FLIGHT, async (index) => {
       const photo = photoAt(index);
-      const blob = await createBlob(stack, { content_type: contentTypeOf(photo.name) });
+      const blob = await createBlob(stack, { content_type: contentTypeOf(photo.name), ...(features && { features }) });
       const response = await putBytes(blob, photo.bytes);
       if (response.status !== 200) throw new Error(`upload failed: ${response.status}`);
       uploaded.push({ blobId: blob.blob_id, putEndedAt: Date.now() });
@@ -109,7 +161,7 @@ const endToEnd = async () => {
       ({ blobId, putEndedAt }) => Date.parse(String(results.get(blobId)?.completed_at)) - putEndedAt,
     );
     const failed = [...results.values()].filter((blob) => blob.status !== 'succeeded').length;
-    const callbacks = await callbackLatencies(stack);
+    const callbacks = features ? undefined : await callbackLatencies(stack);
     return {
       throughput: IMAGES / seconds,
       latencies,
@@ -202,6 +254,10 @@ const main = async () => {
   const raw = await rawDetector();
   const webhooksPerSecond = await signAndDeliver();
   const e2e = await endToEnd();
+  const { callbacks } = e2e;
+  if (!callbacks) throw new Error('the labels-only run measures callback latencies');
+  const e2eAll = await endToEnd(ALL_FEATURES);
+  const features = await perFeature();
   const httpStack = await startStack({ env: { IMGREC_RECOGNIZER_WORKERS: '1' } });
   const http = await measureHttpThroughput(httpStack).finally(() => httpStack.stop());
   const authorizer = await measureAuthorizerLatency();
@@ -215,6 +271,27 @@ const main = async () => {
     ['latency PUT end → succeeded at saturation, p50', `${percentile(e2e.latencies, 50)} ms`],
     ['latency PUT end → succeeded at saturation, p95', `${percentile(e2e.latencies, 95)} ms`],
     ['failed blobs', String(e2e.failed)],
+    [
+      'end-to-end throughput with features labels + text + faces (HTTP API, saturated)',
+      `${e2eAll.throughput.toFixed(2)} images/s (${e2eAll.failed} failed; p50 PUT end → succeeded ${percentile(e2eAll.latencies, 50)} ms)`,
+    ],
+    ...ALL_FEATURES.map((feature): [string, string] => [
+      `${feature} alone, one image at a time on one worker, mean / p50 (${features.images} images, same photos)`,
+      `${features.mean(feature).toFixed(0)} ms / ${features.p50(feature).toFixed(0)} ms`,
+    ]),
+    [
+      'labels + text + faces in one job, mean / p50 (same photos)',
+      `${features.mean('all').toFixed(0)} ms / ${features.p50('all').toFixed(0)} ms`,
+    ],
+    [
+      'text on a generated image of 3 printed lines, mean / p50',
+      `${features.mean('printed').toFixed(0)} ms / ${features.p50('printed').toFixed(0)} ms`,
+    ],
+    [
+      "first use in a worker: tesseract's start / the face models' load and warm-up (first job less the median)",
+      `${features.tesseractStartMs.toFixed(0)} ms / ${features.faceModelsStartMs.toFixed(0)} ms`,
+    ],
+    ['one worker ready (object detector loaded and warmed up)', `${features.readyMs.toFixed(0)} ms`],
     ['peak RSS of the stack', `${e2e.peakRssMb} MB`],
     ['time to healthy (spawn → /health 200)', `${Math.round(e2e.timeToHealthyMs)} ms`],
     [
@@ -224,7 +301,7 @@ const main = async () => {
     ['webhook signing + delivery to a loopback receiver', `${webhooksPerSecond.toFixed(0)} messages/s (16 in flight)`],
     [
       'latency PUT end → succeeded, unloaded (one upload every 300 ms), p50 / p95',
-      `${percentile(e2e.callbacks.toSucceeded, 50)} ms / ${percentile(e2e.callbacks.toSucceeded, 95)} ms`,
+      `${percentile(callbacks.toSucceeded, 50)} ms / ${percentile(callbacks.toSucceeded, 95)} ms`,
     ],
     [
       `raw detector, one image at a time, p50 (${CALLBACK_IMAGES} images, same photos)`,
@@ -232,11 +309,11 @@ const main = async () => {
     ],
     [
       'latency the pipeline adds: unloaded PUT end → succeeded p50 minus the raw single-image p50',
-      `${(percentile(e2e.callbacks.toSucceeded, 50) - raw.singleImageP50).toFixed(0)} ms`,
+      `${(percentile(callbacks.toSucceeded, 50) - raw.singleImageP50).toFixed(0)} ms`,
     ],
     [
-      `LabelsDetected → callback received, p50 / p95 (${e2e.callbacks.toCallback.length} of ${CALLBACK_IMAGES} callbacks)`,
-      `${percentile(e2e.callbacks.toCallback, 50)} ms / ${percentile(e2e.callbacks.toCallback, 95)} ms`,
+      `LabelsDetected → callback received, p50 / p95 (${callbacks.toCallback.length} of ${CALLBACK_IMAGES} callbacks)`,
+      `${percentile(callbacks.toCallback, 50)} ms / ${percentile(callbacks.toCallback, 95)} ms`,
     ],
     [
       `POST + GET /blobs p50, with the API key authorizer / without it (${authorizer.rounds} pairs each)`,

@@ -60,7 +60,7 @@ describe('the local stack, end to end over HTTP', () => {
       const blob = await waitForBlob(stack, blobId);
       expect(blob.status).toBe('succeeded');
       expect(blob.labels).toEqual(expect.arrayContaining(expected));
-      expect(blob.options).toEqual({ min_confidence: 30, max_labels: 20 });
+      expect(blob.options).toEqual({ min_confidence: 30, max_labels: 20, features: ['labels'] });
       expect(blob.model).toMatchObject({ provider: 'local' });
       const details = blob.label_details as LabelDetail[];
       for (const detail of details) {
@@ -88,7 +88,7 @@ describe('the local stack, end to end over HTTP', () => {
     it('applies the requested threshold and label budget', async () => {
       const blobId = await uploadImage(stack, 'dog.jpg', { min_confidence: 10, max_labels: 1 });
       const blob = await waitForBlob(stack, blobId);
-      expect(blob.options).toEqual({ min_confidence: 10, max_labels: 1 });
+      expect(blob.options).toEqual({ min_confidence: 10, max_labels: 1, features: ['labels'] });
       expect(blob.label_details).toHaveLength(1);
     });
   });

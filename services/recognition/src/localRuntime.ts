@@ -5,7 +5,10 @@ import { buildLoadStoredImage } from './local/loadStoredImage/loadStoredImage.js
 import { logger } from './observability.js';
 import type { RecognitionDeps } from './ports.js';
 
-/** The recognition service in local mode: the CenterNet detector in worker threads, over the local blob store. */
+/**
+ * The recognition service in local mode: the object, face and text detectors in worker threads, over the local blob
+ * store.
+ */
 export const localRecognitionRuntime = (config: LocalRecognitionConfig): RecognitionDeps => {
   const platform = localPlatform();
   const recognizer = buildLocalRecognizer({

@@ -1,3 +1,4 @@
+import type { Feature } from '@imgrec/shared';
 import type { CocoClassName } from '../../taxonomy/labelForCocoClass/labelForCocoClass.js';
 
 /**
@@ -8,7 +9,9 @@ export interface DetectRequest {
   type: 'detect';
   /** The encoded JPEG or PNG; transferred, so the sender must not reuse its buffer. */
   image: Uint8Array;
-  /** Detections scoring at or below this (0–1) are not worth sending back. */
+  /** The detectors to run, each once; the reply carries a field for each of them and no other. */
+  features: readonly Feature[];
+  /** Objects scoring at or below this (0–1) are not worth sending back. */
   minScore: number;
 }
 
@@ -19,18 +22,51 @@ export interface RawDetection {
   box: [number, number, number, number];
 }
 
+/** One line as tesseract reports it: its text as read (maybe blank), confidence 0–100, and a box in pixels. */
+export interface RawTextLine {
+  text: string;
+  confidence: number;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+}
+
+/** The lines tesseract read, and the size in pixels of the (oriented) image it read them from. */
+export interface RawText {
+  lines: RawTextLine[];
+  width: number;
+  height: number;
+}
+
+/** An emotion as human names it. */
+export type HumanEmotion = 'angry' | 'disgust' | 'fear' | 'happy' | 'sad' | 'surprise' | 'neutral';
+
+/**
+ * One face as human reports it: BlazeFace's score (0–1), its box [left, top, width, height] relative to the oriented
+ * image (it may stray outside [0,1]), and the emotion model's scores (0–1).
+ */
+export interface RawFace {
+  score: number;
+  box: [number, number, number, number];
+  emotions: { emotion: HumanEmotion; score: number }[];
+}
+
 export interface ReadyMessage {
   type: 'ready';
-  /** Time to load the backend and the model, and to run one warm-up inference. */
+  /** Time to load the backend and the models, and to run one warm-up inference. */
   loadMs: number;
   warmupMs: number;
 }
 
+/** Sent as the worker starts a detector, so that if the worker dies the pool knows which detector took it down. */
+export interface RunningMessage {
+  type: 'running';
+  feature: Feature;
+}
+
 export interface DetectedMessage {
   type: 'detected';
-  detections: RawDetection[];
-  decodeMs: number;
-  inferenceMs: number;
+  labels?: RawDetection[];
+  text?: RawText;
+  faces?: RawFace[];
 }
 
 /** The bytes could not be decoded: a final verdict on the image. */
@@ -39,10 +75,12 @@ export interface UndecodableMessage {
   reason: string;
 }
 
-/** Inference failed for a reason unrelated to the bytes. */
+/** A detector threw (or human reported an error) on an image that decoded. */
 export interface FailedMessage {
   type: 'failed';
+  feature: Feature;
   reason: string;
 }
 
-export type DetectorWorkerMessage = ReadyMessage | DetectedMessage | UndecodableMessage | FailedMessage;
+export type DetectorWorkerMessage =
+  ReadyMessage | RunningMessage | DetectedMessage | UndecodableMessage | FailedMessage;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ImageRejectedError, RecognitionError } from '@imgrec/shared';
+import { ImageRejectedError, RecognitionError, type Feature } from '@imgrec/shared';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDetectorPool, type DetectorInput, type DetectorPool } from './startDetectorPool.js';
 
@@ -7,10 +7,13 @@ const scriptedWorker = new URL('./scriptedWorkers/scriptedDetectorWorker.mjs', i
 const unstartableWorker = new URL('./scriptedWorkers/unstartableDetectorWorker.mjs', import.meta.url);
 
 /** A job whose "image" is the scripted worker's instruction. */
-const script = (instruction: string) => async (): Promise<DetectorInput> => ({
-  image: new TextEncoder().encode(instruction),
-  minScore: 0.3,
-});
+const script =
+  (instruction: string, features: readonly Feature[] = ['labels']) =>
+  async (): Promise<DetectorInput> => ({
+    image: new TextEncoder().encode(instruction),
+    features,
+    minScore: 0.3,
+  });
 
 /** Far beyond any scripted job, so only the deadline tests ever meet it. */
 const NO_DEADLINE_MS = 60_000;
@@ -52,7 +55,7 @@ describe('startDetectorPool', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(prepared).toBe(2);
       const results = await Promise.all(jobs);
-      expect(results.map((result) => result.detections[0]?.className)).toEqual(Array(5).fill('dog'));
+      expect(results.map((result) => result.labels?.[0]?.className)).toEqual(Array(5).fill('dog'));
       expect(prepared).toBe(5);
     });
   });
@@ -70,6 +73,58 @@ describe('startDetectorPool', () => {
       expect(error).toMatchObject({ code: 'unsupported_image_format', retryable: false });
       await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
     });
+  });
+
+  it('hands the worker the requested detectors, and passes on what each found', async () => {
+    await withPool(1, scriptedWorker, async (pool) => {
+      const detected = await pool.detect(script('ok', ['text', 'faces']));
+      expect(Object.keys(detected).sort()).toEqual(['faces', 'text', 'type']);
+      expect(detected.text?.lines[0]?.text).toBe('STOP');
+    });
+  });
+
+  it.each([
+    ['text', 'text_detection_failed'],
+    ['faces', 'face_detection_failed'],
+  ] as const)(
+    'turns a %s detector that throws into a final %s rejection, and keeps the worker',
+    async (feature, code) => {
+      await withPool(1, scriptedWorker, async (pool) => {
+        const error = await rejectionOf(pool.detect(script(`fail@${feature}`, ['labels', 'text', 'faces'])));
+        expect(error).toMatchObject({ code, retryable: false });
+        expect(error).not.toBeInstanceOf(ImageRejectedError);
+        await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
+      });
+    },
+  );
+
+  it.each([
+    ['text', 'text_detection_failed'],
+    ['faces', 'face_detection_failed'],
+  ] as const)(
+    'rejects the job of a worker that dies in the %s detector as retryable %s, and replaces the worker',
+    async (feature, code) => {
+      await withPool(1, scriptedWorker, async (pool) => {
+        const crashed = pool.detect(script(`crash@${feature}`, ['labels', 'text', 'faces']));
+        const next = pool.detect(script('ok', ['text']));
+        expect(await rejectionOf(crashed)).toMatchObject({ code, retryable: true });
+        await expect(next).resolves.toMatchObject({ type: 'detected' });
+      });
+    },
+  );
+
+  it('applies the deadline to the whole image, so a text detector that hangs after labels fails it in time', async () => {
+    await withPool(
+      1,
+      scriptedWorker,
+      async (pool) => {
+        const error = await rejectionOf(pool.detect(script('hang@text', ['labels', 'text'])));
+        expect(error).toMatchObject({ code: 'recognition_timeout', retryable: true });
+        expect(error.message).toMatch(/reading text/);
+        await expect(pool.detect(script('ok', ['text']))).resolves.toMatchObject({ type: 'detected' });
+      },
+      500,
+    );
   });
 
   it('turns a failed inference into a retryable recognition_failed rejection', async () => {
@@ -116,7 +171,7 @@ describe('startDetectorPool', () => {
           }),
         );
         const results = await Promise.all(next);
-        expect(results.map((result) => result.detections[0]?.className)).toEqual(['dog', 'dog']);
+        expect(results.map((result) => result.labels?.[0]?.className)).toEqual(['dog', 'dog']);
         const [first = 0, second = 0] = preparedAt;
         expect(second - first).toBeLessThan(300);
       },
@@ -138,7 +193,7 @@ describe('startDetectorPool', () => {
     await withPool(1, scriptedWorker, async (pool) => {
       // Large enough to own its ArrayBuffer rather than sit in Node's shared pool, so it could be transferred away.
       const image = Buffer.alloc(64 * 1024, 'ok');
-      await pool.detect(async () => ({ image, minScore: 0.3 }));
+      await pool.detect(async () => ({ image, features: ['labels'], minScore: 0.3 }));
       expect(image.byteLength).toBe(64 * 1024);
     });
   });

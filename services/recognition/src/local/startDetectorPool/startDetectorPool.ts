@@ -1,36 +1,47 @@
 import { Worker } from 'node:worker_threads';
-import { ImageRejectedError, RecognitionError } from '@imgrec/shared';
+import { ImageRejectedError, RecognitionError, type Feature } from '@imgrec/shared';
 // On glibc Linux a native addon loaded only by worker threads is unloaded when the last of them exits, which can
 // crash the process; loading sharp here keeps it resident for the life of the process (sharp's documented advice).
 import 'sharp';
-import type { DetectRequest, DetectedMessage, DetectorWorkerMessage } from '../detectorWorker/protocol.js';
+import type {
+  DetectRequest,
+  DetectedMessage,
+  DetectorWorkerMessage,
+  FailedMessage,
+} from '../detectorWorker/protocol.js';
 
 export interface DetectorPoolConfig {
-  /** How many worker threads to run; each runs one inference at a time. */
+  /** How many worker threads to run; each runs one image, through all its detectors, at a time. */
   workers: number;
   /** The worker entry; it must speak the protocol in detectorWorker/protocol.ts. */
   workerUrl: URL;
-  /** How long a worker may take over one image, counted from when the image is handed to it. */
+  /** How long a worker may take over one image (all its detectors), counted from when the image is handed to it. */
   timeoutMs: number;
 }
 
 /** What a job hands its worker once one is free. */
 export interface DetectorInput {
   image: Uint8Array;
+  /** The detectors to run on it. */
+  features: readonly Feature[];
   minScore: number;
 }
 
 export interface DetectorPool {
   /**
-   * Queues a job and runs it on the next free worker. `prepare` runs only once a worker is free, so queued jobs
-   * hold no image bytes; whatever it throws rejects the job as is.
+   * Queues a job and runs it on the next free worker, which runs every detector the job asks for, one after the
+   * other. `prepare` runs only once a worker is free, so queued jobs hold no image bytes; whatever it throws rejects
+   * the job as is.
    * @throws ImageRejectedError `unsupported_image_format` when the worker cannot decode the image.
-   * @throws RecognitionError retryable `recognizer_unavailable` when the worker dies during the job, the pool could
-   *   not start or is closing; retryable `recognition_failed` when inference fails for another reason; retryable
-   *   `recognition_timeout` when the worker is still busy with the image after `timeoutMs`.
+   * @throws RecognitionError, retryable: `text_detection_failed` or `face_detection_failed` when the worker dies
+   *   while reading text or finding faces, `recognizer_unavailable` when it dies at another point, the pool could not
+   *   start or is closing; `recognition_failed` when object detection throws; `recognition_timeout` when the worker
+   *   is still busy with the image after `timeoutMs`.
+   * @throws RecognitionError, final: `text_detection_failed` or `face_detection_failed` when tesseract or the face
+   *   detector rejects an image that decoded, as it would again.
    */
   detect(prepare: () => Promise<DetectorInput>): Promise<DetectedMessage>;
-  /** Resolves once every worker has loaded the model and warmed up; rejects if one could not start. */
+  /** Resolves once every worker has loaded the object detector and warmed up; rejects if one could not start. */
   ready(): Promise<void>;
   /** Lets running jobs finish, rejects queued ones (retryable) and stops the workers. */
   close(): Promise<void>;
@@ -53,6 +64,8 @@ interface Slot {
   deadline: NodeJS.Timeout | undefined;
   /** Set once the worker overran a deadline: it is being terminated, already replaced, and takes no more jobs. */
   retired: boolean;
+  /** The detector the worker said it started last for the current job. */
+  running: Feature | undefined;
 }
 
 /**
@@ -90,6 +103,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
       failure: undefined,
       deadline: undefined,
       retired: false,
+      running: undefined,
     };
     slots.add(slot);
     worker.on('message', (message: DetectorWorkerMessage) => onMessage(slot, message));
@@ -102,6 +116,10 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
   function onMessage(slot: Slot, message: DetectorWorkerMessage): void {
     // An answer that raced the deadline: its job has been rejected already, and the worker is on its way out.
     if (slot.retired) return;
+    if (message.type === 'running') {
+      slot.running = message.feature;
+      return;
+    }
     if (message.type === 'ready') {
       slot.started = true;
       if ([...slots].every((each) => each.started)) markReady();
@@ -128,11 +146,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
       breakPool(cause);
       return;
     }
-    job?.reject(
-      new RecognitionError('recognizer_unavailable', 'The recognizer stopped while labelling this image.', true, {
-        cause,
-      }),
-    );
+    job?.reject(crashed(slot.running, cause));
     startSlot();
   }
 
@@ -146,10 +160,11 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
     slot.deadline = undefined;
     slot.retired = true;
     slot.job = undefined;
+    const during = slot.running ? `, ${DETECTORS[slot.running].activity}` : '';
     job.reject(
       new RecognitionError(
         'recognition_timeout',
-        `The local recognizer took longer than ${config.timeoutMs / 1000} s on this image.`,
+        `The local recognizer took longer than ${config.timeoutMs / 1000} s on this image${during}.`,
         true,
       ),
     );
@@ -174,6 +189,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
     clearTimeout(slot.deadline);
     slot.deadline = undefined;
     slot.job = undefined;
+    slot.running = undefined;
     // Stopping a worker in the middle of a sharp call can take the whole process down, so only idle ones are stopped.
     if (stopped()) void slot.worker.terminate();
     else dispatch();
@@ -208,7 +224,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
     // A copy the worker can own. Not slice(): on a Buffer it returns a view, and transferring that would detach
     // the caller's memory (or Node's shared Buffer pool).
     const image = new Uint8Array(input.image);
-    const request: DetectRequest = { type: 'detect', image, minScore: input.minScore };
+    const request: DetectRequest = { type: 'detect', image, features: input.features, minScore: input.minScore };
     slot.worker.postMessage(request, [image.buffer]);
     // Counted from here: reading the image is the caller's time, not the worker's.
     slot.deadline = setTimeout(() => onDeadline(slot, job), config.timeoutMs);
@@ -235,7 +251,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
   };
 }
 
-function settle(job: Job, message: Exclude<DetectorWorkerMessage, { type: 'ready' }>): void {
+function settle(job: Job, message: Exclude<DetectorWorkerMessage, { type: 'ready' | 'running' }>): void {
   switch (message.type) {
     case 'detected':
       job.resolve(message);
@@ -248,12 +264,49 @@ function settle(job: Job, message: Exclude<DetectorWorkerMessage, { type: 'ready
       );
       return;
     case 'failed':
-      job.reject(
-        new RecognitionError('recognition_failed', 'The local recognizer failed on this image.', true, {
-          cause: new Error(message.reason),
-        }),
-      );
+      job.reject(detectorFailed(message));
   }
+}
+
+/** The code and wording of each detector's failures. */
+const DETECTORS: Record<Feature, { failure: string; failed: string; activity: string }> = {
+  labels: {
+    failure: 'recognition_failed',
+    failed: 'The local recognizer failed on this image.',
+    activity: 'detecting objects',
+  },
+  text: {
+    failure: 'text_detection_failed',
+    failed: 'Text recognition failed on this image.',
+    activity: 'reading text',
+  },
+  faces: {
+    failure: 'face_detection_failed',
+    failed: 'Face detection failed on this image.',
+    activity: 'looking for faces',
+  },
+};
+
+/**
+ * A detector that threw on an image that decoded. tesseract and the face detector reject an input they cannot
+ * handle the same way every time, so theirs is a final verdict; object detection failures are retried.
+ */
+function detectorFailed({ feature, reason }: FailedMessage): RecognitionError {
+  const { failure, failed } = DETECTORS[feature];
+  return new RecognitionError(failure, failed, feature === 'labels', { cause: new Error(reason) });
+}
+
+/** A worker that died during a job, in the detector it last started: a passing fault, so retryable. */
+function crashed(running: Feature | undefined, cause: Error): RecognitionError {
+  if (running === 'text' || running === 'faces') {
+    const { failure, activity } = DETECTORS[running];
+    return new RecognitionError(failure, `The local recognizer stopped while ${activity} in this image.`, true, {
+      cause,
+    });
+  }
+  return new RecognitionError('recognizer_unavailable', 'The recognizer stopped while labelling this image.', true, {
+    cause,
+  });
 }
 
 function shuttingDown(): RecognitionError {

@@ -1,5 +1,6 @@
-import { MAX_INSTANCES_PER_LABEL, type BoundingBox, type LabelDetail, type RecognitionOptions } from '@imgrec/shared';
+import { MAX_INSTANCES_PER_LABEL, type LabelDetail, type RecognitionOptions } from '@imgrec/shared';
 import { labelForCocoClass } from '../../taxonomy/labelForCocoClass/labelForCocoClass.js';
+import { clampBox, roundTo } from '../clampBox/clampBox.js';
 import type { RawDetection } from '../detectorWorker/protocol.js';
 
 /**
@@ -32,24 +33,4 @@ export function toLabelDetails(detections: readonly RawDetection[], options: Rec
 
 function byConfidenceDescending(a: { confidence: number }, b: { confidence: number }): number {
   return b.confidence - a.confidence;
-}
-
-/** [left, top, width, height], possibly outside [0,1], to a box inside the image, or undefined if none is left. */
-function clampBox([left, top, width, height]: RawDetection['box']): BoundingBox | undefined {
-  // Round the edges, not the sizes, so that left + width never passes 1.
-  const x1 = roundTo(clamp01(left), 4);
-  const y1 = roundTo(clamp01(top), 4);
-  const x2 = roundTo(clamp01(left + width), 4);
-  const y2 = roundTo(clamp01(top + height), 4);
-  if (x2 <= x1 || y2 <= y1) return undefined;
-  return { left: x1, top: y1, width: roundTo(x2 - x1, 4), height: roundTo(y2 - y1, 4) };
-}
-
-function clamp01(value: number): number {
-  return Math.min(1, Math.max(0, value));
-}
-
-function roundTo(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
 }
