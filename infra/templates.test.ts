@@ -52,10 +52,14 @@ type Service = (typeof SERVICES)[number];
 const MAX_ZIP_BYTES = 1024 * 1024;
 
 /** The only actions allowed on `Resource: "*"`: AWS offers no resource-level permissions for them. */
-const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set(['rekognition:DetectLabels']);
+const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
+  'rekognition:DetectLabels',
+  'rekognition:DetectText',
+  'rekognition:DetectFaces',
+]);
 
 const FUNCTIONS: Record<Service, string[]> = {
-  accounts: ['authorizeRequest', 'getHealth'],
+  accounts: ['authorizeRequest', 'getHealth', 'getApiDescription'],
   uploads: ['createUpload', 'deleteBlob', 'onImageStored'],
   recognition: ['onBlobCreated'],
   results: ['getBlob', 'listBlobs', 'onBlobEvent'],

@@ -20,9 +20,15 @@ export interface RunningStack extends ApiTarget {
   dataDir: string;
   /** Every JSON log line the stack printed so far. */
   logs: () => Record<string, unknown>[];
-  /** SIGTERM, and wait for the exit; resolves to how long it took in ms. */
+  /**
+   * SIGTERM, and wait for the exit; resolves to how long it took in ms.
+   * @throws when any API response of the stack's life did not match docs/openapi.json.
+   */
   stop(): Promise<number>;
-  /** SIGKILL: the crash nothing can clean up after. */
+  /**
+   * SIGKILL: the crash nothing can clean up after.
+   * @throws when any API response of the stack's life did not match docs/openapi.json.
+   */
   kill(): Promise<void>;
 }
 
@@ -43,16 +49,66 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', () => resolveExit());
   });
 
+export interface ProxyChild {
+  url: string;
+  /** The violations the proxy reported so far. */
+  violations: string[];
+  /** Stops the proxy and resolves once every violation it found has been read. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the validating proxy (validatingProxy.ts) in a process of its own in front of `upstreamPort`. Not in the
+ * test's process: a suite that blocks its event loop (execFileSync of the README's curl commands) would block the
+ * proxy too, and with it the very requests it waits for.
+ */
+export const spawnValidatingProxy = async (upstreamPort: number): Promise<ProxyChild> => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/test/validatingProxy.ts', String(upstreamPort)], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const violations: string[] = [];
+  const closed = new Promise<void>((resolveClose) => child.once('close', () => resolveClose()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let pending = '';
+    child.once('exit', (code) => reject(new Error(`the validating proxy exited with ${code}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const complete = pending.split('\n');
+      pending = complete.pop() ?? '';
+      for (const line of complete) {
+        const message = JSON.parse(line) as { url?: string; violation?: string };
+        if (message.url !== undefined) resolveUrl(message.url);
+        if (message.violation !== undefined) violations.push(message.violation);
+      }
+    });
+  });
+  return {
+    url,
+    violations,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await closed;
+    },
+  };
+};
+
 /**
  * Starts the real local stack (`npm start`'s entry point) in a child process on a free loopback port with its own
- * data dir, and waits until /health says the model is loaded.
+ * data dir, and waits until /health says the model is loaded. Its API is reached through a validating proxy
+ * (local/test/validatingProxy.ts), whose URL is the stack's `baseUrl` and public URL: every response a suite receives is
+ * checked against docs/openapi.json, and `stop()` or `kill()` fails the suite if one did not match.
  */
 export const startStack = async (
   options: { env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<RunningStack> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'imgrec-e2e-'));
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const proxy = await spawnValidatingProxy(port);
+  const baseUrl = proxy.url;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -91,12 +147,17 @@ export const startStack = async (
 
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`stack exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) {
+      await proxy.close();
+      throw new Error(`stack exited with ${child.exitCode}: ${stderr}`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      await proxy.close();
       throw new Error(`stack not healthy in time: ${stderr}`);
     }
-    const healthy = await fetch(`${baseUrl}/health`)
+    // Straight to the server: before it listens, the proxy could only answer with an error of its own.
+    const healthy = await fetch(`http://127.0.0.1:${port}/health`)
       .then((response) => response.status === 200)
       .catch(() => false);
     if (healthy) break;
@@ -114,13 +175,27 @@ export const startStack = async (
       const started = Date.now();
       child.kill('SIGTERM');
       await exited(child);
-      return Date.now() - started;
+      const took = Date.now() - started;
+      await proxy.close();
+      throwOnViolations(proxy.violations);
+      return took;
     },
     kill: async () => {
       child.kill('SIGKILL');
       await exited(child);
+      await proxy.close();
+      throwOnViolations(proxy.violations);
     },
   };
+};
+
+const throwOnViolations = (violations: readonly string[]) => {
+  if (violations.length > 0) {
+    throw new Error(
+      `${violations.length} API response(s) did not match docs/openapi.json:\n${violations.join('\n')}\n` +
+        'Fix the response, or the schemas in shared/src/openapi and regenerate docs/openapi.json.',
+    );
+  }
 };
 
 export const contentTypeOf = (fixture: string) => (extname(fixture) === '.png' ? 'image/png' : 'image/jpeg');

@@ -10,7 +10,7 @@ export type DeclaredContentType = (typeof CONTENT_TYPES)[number];
 export const BLOB_STATUSES = ['awaiting_upload', 'processing', 'succeeded', 'failed', 'expired'] as const;
 export type BlobStatus = (typeof BLOB_STATUSES)[number];
 
-export const CALLBACK_STATUSES = ['none', 'pending', 'delivered', 'failed'] as const;
+export const CALLBACK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 export const boundingBoxSchema = z.object({

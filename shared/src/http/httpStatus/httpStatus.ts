@@ -14,6 +14,7 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<string, number>> = {
   invalid_content_type: 400,
   invalid_min_confidence: 400,
   invalid_max_labels: 400,
+  invalid_features: 400,
   invalid_content_length: 400,
   invalid_idempotency_key: 400,
   invalid_blob_id: 400,

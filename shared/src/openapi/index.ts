@@ -1,0 +1,2 @@
+export * from './buildApiDescription.js';
+export * from './errorCodes.js';
