@@ -5,6 +5,7 @@ import { startDetectorPool, type DetectorInput, type DetectorPool } from './star
 
 const scriptedWorker = new URL('./scriptedWorkers/scriptedDetectorWorker.mjs', import.meta.url);
 const unstartableWorker = new URL('./scriptedWorkers/unstartableDetectorWorker.mjs', import.meta.url);
+const halfStartingWorker = new URL('./scriptedWorkers/halfStartingDetectorWorker.mjs', import.meta.url);
 
 /** A job whose "image" is the scripted worker's instruction. */
 const script =
@@ -202,6 +203,14 @@ describe('startDetectorPool', () => {
     await withPool(1, scriptedWorker, async (pool) => {
       const missing = new Error('no such blob');
       await expect(pool.detect(() => Promise.reject(missing))).rejects.toBe(missing);
+      await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
+    });
+  });
+
+  it('is ready, and labels, as soon as one worker is, while another is still loading', async () => {
+    await withPool(2, halfStartingWorker, async (pool) => {
+      await pool.ready();
+      await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
       await expect(pool.detect(script('ok'))).resolves.toMatchObject({ type: 'detected' });
     });
   });

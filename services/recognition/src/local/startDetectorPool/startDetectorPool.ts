@@ -41,7 +41,10 @@ export interface DetectorPool {
    *   detector rejects an image that decoded, as it would again.
    */
   detect(prepare: () => Promise<DetectorInput>): Promise<DetectedMessage>;
-  /** Resolves once every worker has loaded the object detector and warmed up; rejects if one could not start. */
+  /**
+   * Resolves once a worker has loaded the object detector and warmed up, so jobs run (the others join as they come);
+   * rejects if the workers could not start.
+   */
   ready(): Promise<void>;
   /** Lets running jobs finish, rejects queued ones (retryable) and stops the workers. */
   close(): Promise<void>;
@@ -122,7 +125,9 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
     }
     if (message.type === 'ready') {
       slot.started = true;
-      if ([...slots].every((each) => each.started)) markReady();
+      // The first warmed-up worker can take work, so the pool is ready: waiting for every worker would make a start
+      // pay for the slowest of them while they compete for the same cores. Later ones join the rotation as they come.
+      markReady();
       release(slot);
       return;
     }
