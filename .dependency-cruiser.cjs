@@ -28,7 +28,7 @@ module.exports = {
       severity: 'error',
       from: { path: HANDLER },
       to: {
-        path: '(^shared/src/local/|node_modules/(better-sqlite3|sharp|@vladmandic/human|@tensorflow|tesseract\.js|tesseract\.js-core|prom-client)/)',
+        path: '(^shared/src/local/|node_modules/(better-sqlite3|sharp|@vladmandic/human|@tensorflow|tesseract\\.js|tesseract\\.js-core|prom-client)/)',
         reachable: true,
       },
     },

@@ -9,7 +9,7 @@ export default {
     ],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/{shared,services,local,infra}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{shared,services,clients,local,infra}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/'],
   testTimeout: 30_000,
 };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createWebhookSigner, generateWebhookSecret } from '@imgrec/shared';
+import { createWebhookSigner, generateWebhookSecret } from '@imgrec/shared/webhooks';
 import { startWebhookListener, type WebhookListener } from './startWebhookListener.js';
 
 const body = JSON.stringify({
