@@ -7,6 +7,7 @@ import { sweepLocal as sweepWebhooks } from '@imgrec/webhooks/retentionLocal';
 import { PRIVATE_UMASK, localPlatform, runAsMultiConcurrentRuntime, startLocalServer } from '@imgrec/shared/local';
 import { ensureDevWebhookSecret } from '@imgrec/webhooks/devWebhookSecret';
 import type { Server } from 'node:http';
+import { localPages } from './pages/localPages.js';
 import { startRetentionSweep } from './retentionSweep/retentionSweep.js';
 
 /** A supervisor waits about 5 s after SIGTERM before it kills; past this the process exits anyway. */
@@ -36,6 +37,12 @@ const main = async () => {
   const platform = localPlatform({
     functionConcurrency: { 'recognition.onBlobCreated': 2 * recognizerWorkersFromEnv() },
   });
+  // Loading the handlers and the model (worker threads) is most of a start, and needs nothing below: begun first, it
+  // runs while the data dir is prepared and the server starts. Serving still waits for it through readiness.
+  const initialised = platform.functions.init().catch((error: unknown) => {
+    log.error('initialisation failed', { error });
+    process.exit(1);
+  });
   // The dev tenant's key and webhook secret are printed once, when they are made, so the developer can use them;
   // they never go through the logger, whose lines are kept.
   const devTenant = await ensureDevTenant(platform.config.dataDir);
@@ -64,6 +71,7 @@ const main = async () => {
     routes: platform.functions.routes,
     blobStore: platform.blobStore,
     metrics: platform.metrics,
+    pages: localPages({ devApiKeyFile: devTenant.file, publicUrl: platform.config.publicUrl, log }),
     log,
   });
   log.info('listening', { url: platform.config.publicUrl, port, data_dir: platform.config.dataDir });
@@ -80,16 +88,10 @@ const main = async () => {
     now: () => new Date(),
     log,
   });
-  platform.functions
-    .init()
-    .then(() => {
-      platform.markReady();
-      log.info('healthy', { ms_to_healthy: Math.round(performance.now() - startedAt) });
-    })
-    .catch((error: unknown) => {
-      log.error('initialisation failed', { error });
-      process.exit(1);
-    });
+  void initialised.then(() => {
+    platform.markReady();
+    log.info('healthy', { ms_to_healthy: Math.round(performance.now() - startedAt) });
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
