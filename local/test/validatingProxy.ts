@@ -2,8 +2,12 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type In
 import { fileURLToPath } from 'node:url';
 import { buildResponseValidator, type ObservedResponse, type ResponseValidator } from './openapiValidator.js';
 
-/** Headers that describe one connection, not the message, and so are not passed on by a proxy. */
-const HOP_BY_HOP = new Set(['expect', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+/**
+ * Headers that describe one connection, not the message, and so are not passed on by a proxy. Without the client's
+ * `Connection: keep-alive`, each upstream connection (one per request) closes after its answer; kept open, hundreds
+ * of them lingered until the server's idle timeout and filled its connection cap under load.
+ */
+const HOP_BY_HOP = new Set(['connection', 'expect', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
 
 const forwardedHeaders = (headers: IncomingHttpHeaders) =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
@@ -31,7 +35,7 @@ const drainRefusedBody = (incoming: IncomingMessage) => {
   incoming.resume();
 };
 
-/** Raw headers without `Connection`, whose `close` would make Node close the client's connection mid-body. */
+/** Raw headers without `Connection`, whose `close` would make Node close the client's connection (mid-body, too). */
 const withoutConnection = (rawHeaders: string[]) =>
   rawHeaders.flatMap((value, index) =>
     index % 2 === 0 && value.toLowerCase() !== 'connection' ? [value, rawHeaders[index + 1] ?? ''] : [],
@@ -71,10 +75,9 @@ export const startValidatingProxy = async (
     const pass = (answer: IncomingMessage) => {
       const refusedEarly = !incoming.complete;
       if (refusedEarly) drainRefusedBody(incoming);
-      outgoing.writeHead(
-        answer.statusCode ?? 502,
-        refusedEarly ? withoutConnection(answer.rawHeaders) : answer.rawHeaders,
-      );
+      // The upstream connection's own `Connection` header is not the client's: the client's connection stays open
+      // as a server's would (refused uploads included).
+      outgoing.writeHead(answer.statusCode ?? 502, withoutConnection(answer.rawHeaders));
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => {
         if (!path.startsWith('/uploads/')) chunks.push(chunk);
