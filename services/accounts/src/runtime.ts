@@ -1,5 +1,4 @@
 import { once } from '@imgrec/shared';
-import { awsAccountsRuntime } from './awsRuntime.js';
 import { accountsConfigFromEnv } from './config.js';
 import type { AccountsDeps } from './ports.js';
 
@@ -10,7 +9,10 @@ import type { AccountsDeps } from './ports.js';
  */
 export const accountsRuntime = once(async (): Promise<AccountsDeps> => {
   const config = accountsConfigFromEnv();
-  if (config.mode === 'aws') return awsAccountsRuntime(config);
+  if (config.mode === 'aws') {
+    const { awsAccountsRuntime } = await import('./awsRuntime.js');
+    return awsAccountsRuntime(config);
+  }
   const { localAccountsRuntime } = await import('./localRuntime.js');
   return localAccountsRuntime();
 });

@@ -1,5 +1,4 @@
 import { once } from '@imgrec/shared';
-import { awsRecognitionRuntime } from './awsRuntime.js';
 import { recognitionConfigFromEnv } from './config.js';
 import type { RecognitionDeps } from './ports.js';
 
@@ -11,7 +10,10 @@ import type { RecognitionDeps } from './ports.js';
  */
 export const recognitionRuntime = once(async (): Promise<RecognitionDeps> => {
   const config = recognitionConfigFromEnv();
-  if (config.mode === 'aws') return awsRecognitionRuntime(config);
+  if (config.mode === 'aws') {
+    const { awsRecognitionRuntime } = await import('./awsRuntime.js');
+    return awsRecognitionRuntime(config);
+  }
   const { localRecognitionRuntime } = await import('./localRuntime.js');
   return localRecognitionRuntime(config);
 });

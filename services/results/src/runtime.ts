@@ -1,5 +1,4 @@
 import { once } from '@imgrec/shared';
-import { awsResultsRuntime } from './awsRuntime.js';
 import { resultsConfigFromEnv } from './config.js';
 import type { ResultsDeps } from './ports.js';
 
@@ -10,7 +9,10 @@ import type { ResultsDeps } from './ports.js';
  */
 export const resultsRuntime = once(async (): Promise<ResultsDeps> => {
   const config = resultsConfigFromEnv();
-  if (config.mode === 'aws') return awsResultsRuntime(config);
+  if (config.mode === 'aws') {
+    const { awsResultsRuntime } = await import('./awsRuntime.js');
+    return awsResultsRuntime(config);
+  }
   const { localResultsRuntime } = await import('./localRuntime.js');
   return localResultsRuntime(config);
 });

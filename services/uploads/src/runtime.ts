@@ -1,5 +1,4 @@
 import { once } from '@imgrec/shared';
-import { awsUploadsRuntime } from './awsRuntime.js';
 import { uploadsConfig } from './config.js';
 import type { UploadsDeps } from './ports.js';
 
@@ -10,7 +9,10 @@ import type { UploadsDeps } from './ports.js';
  */
 export const uploadsRuntime = once(async (): Promise<UploadsDeps> => {
   const config = uploadsConfig();
-  if (config.mode === 'aws') return awsUploadsRuntime(config);
+  if (config.mode === 'aws') {
+    const { awsUploadsRuntime } = await import('./awsRuntime.js');
+    return awsUploadsRuntime(config);
+  }
   const { localUploadsRuntime } = await import('./localRuntime.js');
   return localUploadsRuntime(config);
 });

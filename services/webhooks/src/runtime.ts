@@ -1,5 +1,4 @@
 import { once } from '@imgrec/shared';
-import { awsWebhooksRuntime } from './awsRuntime.js';
 import { webhooksConfigFromEnv } from './config.js';
 import type { WebhooksDeps } from './ports.js';
 
@@ -11,7 +10,10 @@ import type { WebhooksDeps } from './ports.js';
  */
 export const webhooksRuntime = once(async (): Promise<WebhooksDeps> => {
   const config = webhooksConfigFromEnv();
-  if (config.mode === 'aws') return awsWebhooksRuntime(config);
+  if (config.mode === 'aws') {
+    const { awsWebhooksRuntime } = await import('./awsRuntime.js');
+    return awsWebhooksRuntime(config);
+  }
   const { localWebhooksRuntime } = await import('./localRuntime.js');
   return localWebhooksRuntime(config);
 });
