@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { buildGotCallbackSender } from '../../services/webhooks/src/adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
 import { renderTextImage } from '../../services/recognition/src/local/testing/textImage.js';
+import { measureBundle } from '../../clients/typescript/scripts/measureBundle.js';
 import { measureAuthorizerLatency } from './authorizerLatency.js';
+import { measureCliThroughput } from './cliThroughput.js';
 import { measureHttpThroughput } from './httpThroughput.js';
 import { measureTimeToHealthy } from './timeToHealthy.js';
 import {
@@ -265,6 +267,8 @@ const main = async () => {
   const http = await measureHttpThroughput(httpStack).finally(() => httpStack.stop());
   const authorizer = await measureAuthorizerLatency();
   const timeToHealthy = await measureTimeToHealthy();
+  const cliFigures = await measureCliThroughput({ workers });
+  const clientBundle = await measureBundle();
   const rows: [string, string][] = [
     ['images per run', `${IMAGES} (${FIXTURES.join(', ')}), ${IN_FLIGHT} uploads in flight`],
     ['recognizer workers', String(workers)],
@@ -327,6 +331,14 @@ const main = async () => {
     ['GET /blobs?limit=20, 16 connections', `${http.list.toFixed(0)} requests/s`],
     ['bare node:http server answering the same bytes as GET /blobs/{id}', `${http.bareServer.toFixed(0)} requests/s`],
     ['ratio GET /blobs/{id} / bare server', http.ratio.toFixed(2)],
+    [
+      `\`imgrec label --json\` on a folder of ${cliFigures.images} photos / the same uploads driven directly (${cliFigures.inFlight} in flight, ${cliFigures.rounds} rounds each)`,
+      `${cliFigures.cliImagesPerSecond.toFixed(2)} / ${cliFigures.endToEndImagesPerSecond.toFixed(2)} images/s = ${cliFigures.ratio.toFixed(2)} (CLI start ${cliFigures.cliStartupMs} ms, exit after the last result ${cliFigures.cliTailMs} ms)`,
+    ],
+    [
+      '@imgrec/client browser bundle, minified / minified + gzip',
+      `${(clientBundle.minifiedBytes / 1024).toFixed(1)} KB / ${(clientBundle.gzipBytes / 1024).toFixed(1)} KB`,
+    ],
   ];
   process.stdout.write(`| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
 };

@@ -93,19 +93,19 @@ await human.load();
 assertLoaded(['centernet']);
 const loadMs = performance.now() - loadStarted;
 
-// The first inference compiles the WASM kernels; pay for it before reporting ready.
-const warmupStarted = performance.now();
+const textReader = createTextReader();
+
+// Ready once the model is loaded: the pool may send work now. The first inference, which compiles the WASM kernels,
+// runs before this worker reads any job, so a job sent meanwhile waits in the port's queue (at most the warm-up)
+// rather than the whole start waiting for it.
+post({ type: 'ready', loadMs });
 const blank = human.tf.zeros([1, MODEL_INPUT_SIDE, MODEL_INPUT_SIDE, 3]);
 await human.detect(blank);
 human.tf.dispose(blank);
-const warmupMs = performance.now() - warmupStarted;
-
-const textReader = createTextReader();
 
 port.on('message', (/** @type {DetectRequest} */ request) => {
   void detect(request).then(post);
 });
-post({ type: 'ready', loadMs, warmupMs });
 
 /**
  * Decodes the image once per requested detector, at the size that detector wants, before running any of them: an

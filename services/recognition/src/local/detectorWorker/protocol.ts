@@ -51,9 +51,8 @@ export interface RawFace {
 
 export interface ReadyMessage {
   type: 'ready';
-  /** Time to load the backend and the models, and to run one warm-up inference. */
+  /** Time to load the backend and the object detector; the warm-up inference follows, before the first job. */
   loadMs: number;
-  warmupMs: number;
 }
 
 /** Sent as the worker starts a detector, so that if the worker dies the pool knows which detector took it down. */

@@ -10,6 +10,13 @@ import type {
   FailedMessage,
 } from '../detectorWorker/protocol.js';
 
+/**
+ * Detector workers are plain JavaScript, so they run without the process's own flags: under `npm start`'s
+ * `--import tsx`, every module a worker loaded (tfjs and human are large) also went through the module-hooks thread
+ * that the main thread's imports wait on.
+ */
+const DETECTOR_WORKER_OPTIONS = { execArgv: [] };
+
 export interface DetectorPoolConfig {
   /** How many worker threads to run; each runs one image, through all its detectors, at a time. */
   workers: number;
@@ -96,7 +103,7 @@ export function startDetectorPool(config: DetectorPoolConfig): DetectorPool {
   const stopReason = () => broken ?? shuttingDown();
 
   function startSlot(): void {
-    const worker = new Worker(config.workerUrl);
+    const worker = new Worker(config.workerUrl, DETECTOR_WORKER_OPTIONS);
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     const slot: Slot = {
       worker,

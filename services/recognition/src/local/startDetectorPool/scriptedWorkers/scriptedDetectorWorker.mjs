@@ -47,7 +47,7 @@ port.on('message', async (/** @type {DetectRequest} */ { image, features }) => {
   }
   post(detected);
 });
-post({ type: 'ready', loadMs: 0, warmupMs: 0 });
+post({ type: 'ready', loadMs: 0 });
 
 /** @param {DetectorWorkerMessage} message */
 function post(message) {
