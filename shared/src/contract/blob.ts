@@ -127,13 +127,8 @@ export const blobViewSchema = z.object({
   model: modelInfoSchema.optional(),
   text: z.array(textLineSchema).optional(),
   faces: z.array(faceSchema).optional(),
-  options: recognitionOptionsSchema.extend({
-    // Views stored before `features` existed lack it: they asked for labels, and read as such.
-    features: z
-      .array(z.enum(FEATURES))
-      .min(1)
-      .default(() => [...DEFAULT_FEATURES]),
-  }),
+  // Always echoed in the view, the defaults included (see parseStoredBlobView for views stored before `features`).
+  options: recognitionOptionsSchema.extend({ features: z.array(z.enum(FEATURES)).min(1) }),
   error: blobErrorSchema.optional(),
   callback: callbackStateSchema.optional(),
   created_at: z.string(),
@@ -141,3 +136,17 @@ export const blobViewSchema = z.object({
   completed_at: z.string().optional(),
 });
 export type BlobView = z.infer<typeof blobViewSchema>;
+
+/**
+ * A view as a results store holds it. Views stored before `features` existed have none in their options: they asked
+ * for labels, and read as such.
+ * @throws ZodError when the stored value is not a view.
+ */
+export const parseStoredBlobView = (stored: unknown): BlobView => {
+  const options = (stored as { options?: { features?: unknown } } | null)?.options;
+  const withFeatures =
+    typeof options === 'object' && options !== null && options.features === undefined
+      ? { ...(stored as object), options: { ...options, features: [...DEFAULT_FEATURES] } }
+      : stored;
+  return blobViewSchema.parse(withFeatures);
+};

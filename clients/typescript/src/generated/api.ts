@@ -150,11 +150,6 @@ export interface components {
       options: {
         min_confidence: number;
         max_labels: number;
-        /**
-         * @default [
-         *       "labels"
-         *     ]
-         */
         features: ('labels' | 'text' | 'faces')[];
       };
       error?: components['schemas']['BlobError'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { blobViewSchema, type BlobView } from '../blob.js';
+import { blobViewSchema, parseStoredBlobView, type BlobView } from '../blob.js';
 import type { DomainEvent, EventDetail } from '../../events/catalogue.js';
 import type { LabelDetail } from '../labels.js';
 import { isCallbackOutcomeEvent, labelNamesOf, reduceBlobView } from './reduceBlobView.js';
@@ -560,6 +560,7 @@ describe('reduceBlobView with features beyond labels', () => {
     const stored = { ...reduceBlobView(undefined, blobRequested(false), NOW) } as Record<string, unknown>;
     stored.options = { min_confidence: 30, max_labels: 20 };
 
-    expect(blobViewSchema.parse(stored).options.features).toEqual(['labels']);
+    expect(parseStoredBlobView(stored).options.features).toEqual(['labels']);
+    expect(() => blobViewSchema.parse(stored)).toThrow();
   });
 });

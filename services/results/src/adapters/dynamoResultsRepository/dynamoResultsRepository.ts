@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { blobViewSchema, tenantIdSchema, type BlobStatus } from '@imgrec/shared';
+import { parseStoredBlobView, tenantIdSchema, type BlobStatus } from '@imgrec/shared';
 import { unlessConditionFails } from '@imgrec/shared/aws';
 import { positionOf } from '../../listPosition/listPosition.js';
 import type { ListPosition, OwnedView, ResultsRecord, ResultsRepository } from '../../ports.js';
@@ -53,7 +53,7 @@ const decode = (item: ResultsItem): ResultsRecord => {
   const deletedAt = optionalString(item.deleted_at);
   return {
     tenantId: tenantIdSchema.parse(item.tenant_id),
-    ...(item.view !== undefined && { view: blobViewSchema.parse(item.view) }),
+    ...(item.view !== undefined && { view: parseStoredBlobView(item.view) }),
     ...(item.early_callback_outcomes !== undefined && {
       earlyCallbackOutcomes: earlyCallbackOutcomesSchema.parse(item.early_callback_outcomes),
     }),
@@ -70,7 +70,7 @@ const servedView = (item: ResultsItem, now: Date): OwnedView | undefined => {
   const expiresAt = optionalString(item.expires_at);
   return {
     tenantId: tenantIdSchema.parse(item.tenant_id),
-    view: blobViewSchema.parse(item.view),
+    view: parseStoredBlobView(item.view),
     ...(expiresAt !== undefined && { expiresAt }),
   };
 };

@@ -1,6 +1,6 @@
 import { LEGACY_TENANT_ID, migrateWhenColumnMissing } from '@imgrec/shared/local';
 import type { Database, Statement } from 'better-sqlite3';
-import { blobViewSchema, tenantIdSchema, type BlobStatus } from '@imgrec/shared';
+import { parseStoredBlobView, tenantIdSchema, type BlobStatus } from '@imgrec/shared';
 import { positionOf } from '../../listPosition/listPosition.js';
 import type { OwnedView, ResultsRecord, ResultsRepository } from '../../ports.js';
 import {
@@ -28,7 +28,7 @@ const MAX_UPLOAD_URL_TTL_MS = 600_000;
 /** Stored JSON is parsed, not cast: a row written by an older release fails loudly instead of leaking out. */
 const decode = (row: Row): ResultsRecord => ({
   tenantId: tenantIdSchema.parse(row.tenant_id),
-  ...(row.view !== null && { view: blobViewSchema.parse(JSON.parse(row.view)) }),
+  ...(row.view !== null && { view: parseStoredBlobView(JSON.parse(row.view)) }),
   ...(row.early_callback_outcomes !== null && {
     earlyCallbackOutcomes: earlyCallbackOutcomesSchema.parse(JSON.parse(row.early_callback_outcomes)),
   }),
@@ -41,7 +41,7 @@ const decodeView = (row: ViewRow): OwnedView | undefined =>
     ? undefined
     : {
         tenantId: tenantIdSchema.parse(row.tenant_id),
-        view: blobViewSchema.parse(JSON.parse(row.view)),
+        view: parseStoredBlobView(JSON.parse(row.view)),
         ...(row.expires_at !== null && { expiresAt: row.expires_at }),
       };
 
