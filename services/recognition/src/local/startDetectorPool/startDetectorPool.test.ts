@@ -50,10 +50,12 @@ describe('startDetectorPool', () => {
       const jobs = Array.from({ length: 5 }, () =>
         pool.detect(() => {
           prepared += 1;
-          return script('slow:100')();
+          return script('slow:400')();
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Ready comes with the first worker; the second joins a moment later, long before the first job's 400 ms end.
+      while (prepared < 2) await sleep(5);
+      await sleep(100);
       expect(prepared).toBe(2);
       const results = await Promise.all(jobs);
       expect(results.map((result) => result.labels?.[0]?.className)).toEqual(Array(5).fill('dog'));
