@@ -113,7 +113,7 @@ export const callbackStateSchema = z.object({
   url: z.string(),
   status: z.enum(CALLBACK_STATUSES),
   attempts: z.number().int().min(0),
-  last_attempt_at: z.string().optional(),
+  last_attempt_at: z.iso.datetime().optional(),
   last_status_code: z.number().int().optional(),
 });
 export type CallbackState = z.infer<typeof callbackStateSchema>;
@@ -131,9 +131,9 @@ export const blobViewSchema = z.object({
   options: recognitionOptionsSchema.extend({ features: z.array(z.enum(FEATURES)).min(1) }),
   error: blobErrorSchema.optional(),
   callback: callbackStateSchema.optional(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  completed_at: z.string().optional(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+  completed_at: z.iso.datetime().optional(),
 });
 export type BlobView = z.infer<typeof blobViewSchema>;
 

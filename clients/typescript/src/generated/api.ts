@@ -154,8 +154,11 @@ export interface components {
       };
       error?: components['schemas']['BlobError'];
       callback?: components['schemas']['Callback'];
+      /** Format: date-time */
       created_at: string;
+      /** Format: date-time */
       updated_at: string;
+      /** Format: date-time */
       completed_at?: string;
     };
     /** @description Why recognition failed: a stable code, and whether a new upload may succeed. */
@@ -183,6 +186,7 @@ export interface components {
       /** @enum {string} */
       status: 'pending' | 'delivered' | 'failed';
       attempts: number;
+      /** Format: date-time */
       last_attempt_at?: string;
       last_status_code?: number;
     };
