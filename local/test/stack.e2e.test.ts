@@ -239,10 +239,11 @@ describe('the local stack, end to end over HTTP', () => {
   it('runs the README walkthrough verbatim, only pointed at this stack', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const walkthrough = /## Walkthrough[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const scratch = join(mkdtempSync(join(tmpdir(), 'imgrec-readme-')), 'blob.json');
+    const scratch = mkdtempSync(join(tmpdir(), 'imgrec-readme-'));
     const script = walkthrough
       .replaceAll('http://localhost:3000', stack.baseUrl)
-      .replaceAll('/tmp/blob.json', scratch)
+      .replaceAll('/tmp/blob.json', join(scratch, 'blob.json'))
+      .replaceAll('/tmp/result.json', join(scratch, 'result.json'))
       .replaceAll('.imgrec/dev-api-key', join(stack.dataDir, 'dev-api-key'));
     const output = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(output).toContain('"status":"succeeded"');
