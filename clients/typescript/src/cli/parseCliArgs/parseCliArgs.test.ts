@@ -82,6 +82,17 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('takes a blob id that begins with "-" (one in 64 do) for the id it is, not an option', () => {
+    expect(parseCliArgs(['get', '-YWfh7XO_MkXZV-7sKKtgA']).command).toEqual({
+      name: 'get',
+      blobId: '-YWfh7XO_MkXZV-7sKKtgA',
+    });
+    expect(parseCliArgs(['delete', '--api', 'http://127.0.0.1:3000', '-YWfh7XO_MkXZV-7sKKtgA']).command).toEqual({
+      name: 'delete',
+      blobId: '-YWfh7XO_MkXZV-7sKKtgA',
+    });
+  });
+
   it('shows help with no command or with --help, and the version with --version', () => {
     expect(parseCliArgs([]).command).toEqual({ name: 'help' });
     expect(parseCliArgs(['label', '--help']).command).toEqual({ name: 'help' });

@@ -119,6 +119,17 @@ const oneArgument = (command: string, what: string, rest: string[]): string => {
   return rest[0];
 };
 
+/** A blob id is 22 base64url characters, so one in 64 begins with '-', which parseArgs would take for an option. */
+const BLOB_ID_LIKE_AN_OPTION = /^-[A-Za-z0-9_-]{21}$/;
+
+/** The command line with such blob ids moved after `--`, where parseArgs reads them as the positionals they are. */
+const withBlobIdsAsPositionals = (argv: readonly string[]): string[] => {
+  const ids = argv.filter((arg) => BLOB_ID_LIKE_AN_OPTION.test(arg));
+  if (ids.length === 0) return [...argv];
+  const others = argv.filter((arg) => !BLOB_ID_LIKE_AN_OPTION.test(arg));
+  return [...others, ...(others.includes('--') ? [] : ['--']), ...ids];
+};
+
 /**
  * Parses the `imgrec` command line with node:util's parseArgs: the command, its options and the global ones
  * (`--api`, `--key`, `--debug`). Options may come before or after the command.
@@ -127,7 +138,12 @@ const oneArgument = (command: string, what: string, rest: string[]): string => {
 export const parseCliArgs = (argv: readonly string[]): CliArgs => {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: withBlobIdsAsPositionals(argv),
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // parseArgs says e.g. "Unknown option '--jsno'. To specify a positional argument starting with a '-', …".
     // (Read structurally: under a test runner's VM the error may come from another realm's TypeError.)
