@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import {
   createBlob,
   getBlob,
   putBytes,
+  runToExit,
   startStack,
   type BlobBody,
   type RunningStack,
@@ -82,20 +82,13 @@ const endToEnd = async (stack: RunningStack, files: string[], inFlight: number):
  * long it took to send its first POST and to exit after its last result (from the blobs' own timestamps).
  */
 const cli = async (stack: RunningStack, folder: string, images: number, inFlight: number) => {
-  const env: NodeJS.ProcessEnv = { ...process.env, IMGREC_API_URL: stack.baseUrl, IMGREC_API_KEY: stack.apiKey };
-  delete env.NODE_OPTIONS;
   const started = performance.now();
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, [CLI, 'label', folder, '--json', '--concurrency', String(inFlight)], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { code, stdout, stderr } = await runToExit(
+    process.execPath,
+    [CLI, 'label', folder, '--json', '--concurrency', String(inFlight)],
+    { ...process.env, IMGREC_API_URL: stack.baseUrl, IMGREC_API_KEY: stack.apiKey },
+  );
   const seconds = (performance.now() - started) / 1000;
   const exitedAt = Date.now();
   const lines = stdout.split('\n').filter((line) => line !== '');

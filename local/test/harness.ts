@@ -269,6 +269,33 @@ export const waitForBlob = async (
 };
 
 /** `npm run admin -- … --json` against a stack's data dir, as an operator runs it while the server is up. */
+/** What a command that ran to its end printed, and how it exited. */
+export interface FinishedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command from the repository root to its end, without the test runner's NODE_OPTIONS. A non-zero exit is a
+ * result, as a user would see it, not an error.
+ * @throws the spawn error when the command cannot start at all.
+ */
+export const runToExit = (
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FinishedRun> => {
+  const childEnv: NodeJS.ProcessEnv = { ...env };
+  delete childEnv.NODE_OPTIONS;
+  return new Promise((resolveRun, reject) => {
+    execFile(command, args, { cwd: REPO_ROOT, env: childEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolveRun({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+};
+
 export const admin = async (dataDir: string, ...args: string[]): Promise<Record<string, unknown>> => {
   const env: NodeJS.ProcessEnv = { ...process.env, IMGREC_DATA_DIR: dataDir };
   delete env.NODE_OPTIONS;

@@ -6,15 +6,16 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES_DIR, REPO_ROOT, freePort, startStack, type RunningStack } from '../../../local/test/harness.js';
+import {
+  FIXTURES_DIR,
+  REPO_ROOT,
+  freePort,
+  runToExit,
+  startStack,
+  type RunningStack,
+} from '../../../local/test/harness.js';
 
 const CLI = fileURLToPath(new URL('../bin/imgrec.mjs', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * Root reads any folder. Without the two capabilities that let it, root meets file permissions as their owner does,
@@ -26,30 +27,13 @@ const AS_ROOT_WITHOUT_OVERRIDES = ['--bounding-set=-dac_override,-dac_read_searc
  * Runs `imgrec …` as a user does, in a child process, and collects what it printed. `bindPermissions` makes file
  * permissions bind even when the tests run as root.
  */
-const imgrec = (
-  args: string[],
-  options: { env?: Record<string, string>; bindPermissions?: boolean } = {},
-): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-    delete env.NODE_OPTIONS;
-    delete env.IMGREC_API_KEY;
-    const [command, commandArgs] =
-      options.bindPermissions && process.getuid?.() === 0
-        ? ['setpriv', [...AS_ROOT_WITHOUT_OVERRIDES, process.execPath, CLI, ...args]]
-        : [process.execPath, [CLI, ...args]];
-    const child = spawn(command, commandArgs, {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const imgrec = (args: string[], options: { env?: Record<string, string>; bindPermissions?: boolean } = {}) => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  delete env.IMGREC_API_KEY;
+  return options.bindPermissions && process.getuid?.() === 0
+    ? runToExit('setpriv', [...AS_ROOT_WITHOUT_OVERRIDES, process.execPath, CLI, ...args], env)
+    : runToExit(process.execPath, [CLI, ...args], env);
+};
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 const NO_STACK = /^\s+at /m;
