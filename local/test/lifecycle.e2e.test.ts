@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  startWebhookListener,
-  type ListenedDelivery,
-  type WebhookListener,
-} from '../src/webhooksListen/startWebhookListener.js';
+import { startWebhookListener, type ListenedDelivery, type WebhookListener } from '@imgrec/client';
 import {
   FIXTURES_DIR,
   admin,

@@ -4,11 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import {
-  startWebhookListener,
-  type ListenedDelivery,
-  type WebhookListener,
-} from '../src/webhooksListen/startWebhookListener.js';
+import { startWebhookListener, type ListenedDelivery, type WebhookListener } from '@imgrec/client';
 import {
   FIXTURES_DIR,
   admin,

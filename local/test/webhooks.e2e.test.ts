@@ -6,11 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import {
-  startWebhookListener,
-  type ListenedDelivery,
-  type WebhookListener,
-} from '../src/webhooksListen/startWebhookListener.js';
+import { startWebhookListener, type ListenedDelivery, type WebhookListener } from '@imgrec/client';
 import {
   REPO_ROOT,
   authorizationOf,
