@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { inParallel } from './inParallel/inParallel.js';
 import { buildGotCallbackSender } from '../../services/webhooks/src/adapters/gotCallbackSender/gotCallbackSender.js';
 import { buildLocalRecognizer } from '../../services/recognition/src/local/buildLocalRecognizer/buildLocalRecognizer.js';
 import { renderTextImage } from '../../services/recognition/src/local/testing/textImage.js';
@@ -45,16 +46,6 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
 
-/** Runs `task` for 0..count-1 with at most `limit` in flight. */
-const pool = async (count: number, limit: number, task: (index: number) => Promise<void>) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-};
-
 const rawDetector = async () => {
   const recognizer = buildLocalRecognizer({
     workers,
@@ -63,7 +54,7 @@ const rawDetector = async () => {
   await recognizer.ready();
   const options = { min_confidence: 30, max_labels: 20 };
   const started = performance.now();
-  await pool(IMAGES, workers * 2, async (index) => {
+  await inParallel(IMAGES, workers * 2, async (index) => {
     await recognizer.recognize({ key: String(index) }, options);
   });
   const seconds = (performance.now() - started) / 1000;
@@ -141,7 +132,7 @@ const endToEnd = async (features?: Feature[]) => {
   try {
     const uploaded: { blobId: string; putEndedAt: number }[] = [];
     const startedAt = Date.now();
-    await pool(IMAGES, IN_FLIGHT, async (index) => {
+    await inParallel(IMAGES, IN_FLIGHT, async (index) => {
       const photo = photoAt(index);
       const blob = await createBlob(stack, { content_type: contentTypeOf(photo.name), ...(features && { features }) });
       const response = await putBytes(blob, photo.bytes);
@@ -208,7 +199,7 @@ const signAndDeliver = async () => {
     data: { blob_id: 'x'.repeat(22), status: 'succeeded', labels: ['dog', 'animal'], padding: 'x'.repeat(1500) },
   });
   const started = performance.now();
-  await pool(WEBHOOK_MESSAGES, 16, async (index) => {
+  await inParallel(WEBHOOK_MESSAGES, 16, async (index) => {
     const headers = sign({ id: `msg_${index}`, timestamp: new Date(), body });
     const result = await send({ url: receiver.url, headers: { ...headers }, body });
     if (result.kind !== 'response' || result.statusCode !== 204)

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inParallel } from './inParallel/inParallel.js';
 import { pathToFileURL } from 'node:url';
 import {
   FIXTURES_DIR,
@@ -34,16 +35,6 @@ export interface CliThroughput {
   cliTailMs: number;
 }
 
-/** Runs `task` for 0..count-1 with at most `limit` in flight. */
-const pool = async (count: number, limit: number, task: (index: number) => Promise<void>) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-};
-
 /** The bench's end-to-end measure (local/bench/bench.ts) on the given files: seconds from first POST to last result. */
 const endToEnd = async (stack: RunningStack, files: string[], inFlight: number): Promise<number> => {
   const uploaded: string[] = [];
@@ -54,20 +45,12 @@ const endToEnd = async (stack: RunningStack, files: string[], inFlight: number):
     if (response.status !== 200) throw new Error(`upload failed: ${response.status}`);
     uploaded.push(blob.blob_id);
   };
-  await pool(files.length, inFlight, async (index) => {
-    const file = files[index] as string;
-    // Once more after a dropped connection (a kept-alive socket closed as it was reused), as the CLI's client does.
-    await upload(file).catch((error: unknown) => {
-      if (!(error instanceof TypeError)) throw error;
-      return upload(file);
-    });
-  });
+  await inParallel(files.length, inFlight, (index) => upload(files[index] as string));
   const results = new Map<string, BlobBody>();
   while (results.size < uploaded.length) {
     for (const blobId of uploaded) {
       if (results.has(blobId)) continue;
-      // A poll that fails (a dropped connection) is simply made again at the next sweep.
-      const blob = await getBlob(stack, blobId).catch(() => undefined);
+      const blob = await getBlob(stack, blobId);
       if (blob?.status === 'succeeded' || blob?.status === 'failed') results.set(blobId, blob);
     }
     if (Date.now() - startedAt > 300_000) throw new Error('end-to-end run did not finish in 5 minutes');
